@@ -1,0 +1,431 @@
+#!/usr/bin/python3
+"""Unit tests for elfcore.py and qmp.py.
+
+The ELF cores are generated here, in both byte orders and in the layouts
+QEMU (section headers first, >= 7.2; PN_XNUM) and Linux (/proc/vmcore)
+write, and every parse is cross-checked against binutils' readelf.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import elfcore  # noqa: E402
+from qmp import QMPClient, QMPCommandError, QMPError, QMPTimeout  # noqa: E402
+
+
+def find_readelf():
+    for name in ("powerpc64le-linux-gnu-readelf", "readelf"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+READELF = find_readelf()
+
+
+# -- an independent little ELF core writer ------------------------------------
+def note_bytes(e, name, ntype, desc, align=4):
+    nb = name.encode() + b"\0" if name else b""
+    pad = lambda b: b + bytes((-len(b)) % align)
+    return struct.pack(e + "III", len(nb), len(desc), ntype) + pad(nb) + pad(desc)
+
+
+def prstatus_desc(e, pid, regs):
+    desc = bytearray(504)
+    struct.pack_into(e + "i", desc, 32, pid)
+    struct.pack_into(e + "48Q", desc, 112, *regs)
+    return bytes(desc)
+
+
+def build_core(path, *, endian="<", notes, loads, sections_first=False,
+               extra_phdrs=0, note_align_field=0, machine=elfcore.EM_PPC64,
+               vaddr_base=0):
+    """Write an ELF64 core.
+
+    notes: list of (name, type, desc); loads: list of (paddr, data, memsz).
+    sections_first puts a section header table (null + .shstrtab) right
+    after the ELF header, as QEMU >= 7.2 does.  extra_phdrs adds PT_NULL
+    program headers (to reach PN_XNUM).
+    """
+    e = endian
+    note_blob = b"".join(note_bytes(e, n, t, d) for n, t, d in notes)
+    nphdr = 1 + len(loads) + extra_phdrs
+    use_xnum = nphdr >= elfcore.PN_XNUM
+    need_sections = sections_first or use_xnum
+    shstrtab = b"\0.shstrtab\0"
+    shnum = 2 if need_sections else 0
+    if sections_first:
+        shoff = 64
+        phoff = shoff + shnum * 64
+    else:
+        phoff = 64
+        shoff = phoff + nphdr * 56 if need_sections else 0
+    pos = max(phoff + nphdr * 56, shoff + shnum * 64 if need_sections else 0)
+    note_off = pos
+    pos += len(note_blob)
+    pos = (pos + 0xFFF) & ~0xFFF
+    load_offs = []
+    for paddr, data, memsz in loads:
+        load_offs.append(pos)
+        pos += len(data)
+    strtab_off = pos
+    pos += len(shstrtab) if need_sections else 0
+
+    out = bytearray(pos)
+    ident = b"\x7fELF" + bytes([2, 1 if e == "<" else 2, 1, 0]) + bytes(8)
+    out[0:16] = ident
+    struct.pack_into(e + "HHIQQQIHHHHHH", out, 16, elfcore.ET_CORE, machine, 1, 0,
+                     phoff, shoff, 0, 64, 56, elfcore.PN_XNUM if use_xnum else nphdr,
+                     64 if need_sections else 0, shnum, 1 if need_sections else 0)
+    phdrs = [(elfcore.PT_NOTE, 0, note_off, 0, 0, len(note_blob), len(note_blob), note_align_field)]
+    for (paddr, data, memsz), off in zip(loads, load_offs):
+        phdrs.append((elfcore.PT_LOAD, 7, off, vaddr_base + paddr, paddr, len(data), memsz, 0))
+    phdrs += [(elfcore.PT_NULL, 0, 0, 0, 0, 0, 0, 0)] * extra_phdrs
+    for i, ph in enumerate(phdrs):
+        struct.pack_into(e + "IIQQQQQQ", out, phoff + i * 56, *ph)
+    if need_sections:
+        # Section 0 carries the real e_phnum in sh_info when it overflows.
+        struct.pack_into(e + "IIQQQQIIQQ", out, shoff, 0, 0, 0, 0, 0, 0, 0,
+                         nphdr if use_xnum else 0, 0, 0)
+        struct.pack_into(e + "IIQQQQIIQQ", out, shoff + 64, 1, 3, 0, 0, strtab_off,
+                         len(shstrtab), 0, 0, 1, 0)
+        out[strtab_off:strtab_off + len(shstrtab)] = shstrtab
+    out[note_off:note_off + len(note_blob)] = note_blob
+    for (paddr, data, memsz), off in zip(loads, load_offs):
+        out[off:off + len(data)] = data
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def readelf(*args):
+    res = subprocess.run([READELF, "-W", *args], capture_output=True, text=True, timeout=60)
+    if res.returncode != 0:
+        raise AssertionError(f"readelf {' '.join(args)} failed: {res.stderr}")
+    return res.stdout
+
+
+def readelf_notes(path):
+    """[(owner, descsz)] from readelf -n."""
+    notes = []
+    for line in readelf("-n", path).splitlines():
+        m = re.match(r"\s+(\S+)\s+0x([0-9a-f]+)\s+(.*)$", line)
+        if m and m.group(1) != "Owner":
+            notes.append((m.group(1), int(m.group(2), 16), m.group(3).strip()))
+    return notes
+
+
+def readelf_loads(path):
+    """[(type, offset, vaddr, paddr, filesz, memsz)] from readelf -l."""
+    rows = []
+    for line in readelf("-l", path).splitlines():
+        m = re.match(r"\s+(LOAD|NOTE|NULL)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)"
+                     r"\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
+        if m:
+            rows.append((m.group(1),) + tuple(int(g, 16) for g in m.groups()[1:]))
+    return rows
+
+
+REGS = [[(cpu << 56) | (i * 0x0101010101) for i in range(48)] for cpu in range(4)]
+VMCI = b"OSRELEASE=6.12.0\nPAGESIZE=65536\nCRASHTIME=1234\n"
+
+
+class ElfCoreTests(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="elfcore-test-")
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def qemu_like(self, endian, sections_first):
+        """5 notes per vCPU like QEMU's ppc dump, two RAM blocks."""
+        e = endian
+        notes = []
+        for cpu in range(4):
+            notes += [("CORE", elfcore.NT_PRSTATUS, prstatus_desc(e, cpu + 1, REGS[cpu])),
+                      ("CORE", elfcore.NT_PRFPREG, bytes(264)),
+                      ("CORE", elfcore.NT_PPC_VMX, bytes(544)),
+                      ("CORE", elfcore.NT_PPC_VSX, bytes(256)),
+                      ("CORE", elfcore.NT_PPC_SPE, bytes(140))]
+        low = bytes(range(256)) * 256          # 64 KiB
+        high = b"MARKER-xyz" + bytes(0x10000 - 10)
+        loads = [(0, low, len(low)), (0x100000, high, 0x20000)]  # memsz > filesz
+        path = self.path(f"qemu-{'le' if e == '<' else 'be'}-{int(sections_first)}.elf")
+        build_core(path, endian=e, notes=notes, loads=loads, sections_first=sections_first)
+        return path, low, high
+
+    def check_against_readelf(self, path, core):
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        ours = [(n.name, len(n.desc)) for n in core.notes()]
+        theirs = [(owner, size) for owner, size, _ in readelf_notes(path)]
+        self.assertEqual(ours, theirs, "notes differ from readelf -n")
+        ours_ph = [({elfcore.PT_LOAD: "LOAD", elfcore.PT_NOTE: "NOTE", elfcore.PT_NULL: "NULL"}[p.type],
+                    p.offset, p.vaddr, p.paddr, p.filesz, p.memsz) for p in core.phdrs]
+        self.assertEqual(ours_ph, readelf_loads(path), "program headers differ from readelf -l")
+
+    def test_qemu_layouts(self):
+        for endian in ("<", ">"):
+            for sections_first in (False, True):
+                with self.subTest(endian=endian, sections_first=sections_first):
+                    path, low, high = self.qemu_like(endian, sections_first)
+                    with elfcore.ElfCore(path) as core:
+                        self.assertEqual(core.endian, endian)
+                        self.assertEqual(core.e_type, elfcore.ET_CORE)
+                        self.assertEqual(core.e_machine, elfcore.EM_PPC64)
+                        if sections_first:
+                            self.assertEqual(core.e_shoff, 64)
+                            self.assertGreater(core.e_phoff, 64)
+                        self.assertEqual(len(core.loads), 2)
+                        self.assertEqual(len(list(core.notes())), 20)
+                        prs = core.prstatus()
+                        self.assertEqual([p.pid for p in prs], [1, 2, 3, 4])
+                        for cpu, p in enumerate(prs):
+                            self.assertEqual(p.regs, REGS[cpu])
+                            self.assertEqual(p.nip, REGS[cpu][32])
+                            self.assertEqual(p["link"], REGS[cpu][36])
+                            self.assertEqual(p["ccr"], REGS[cpu][38])
+                        self.assertIsNone(core.vmcoreinfo())
+                        # memory
+                        self.assertEqual(core.read_phys(0x100, 16), low[0x100:0x110])
+                        self.assertEqual(bytes(core.phys_view(0, 0x10000)), low)
+                        self.assertEqual(core.read_phys(0x100000, 10), b"MARKER-xyz")
+                        # past p_filesz but inside p_memsz: zeros
+                        self.assertEqual(core.read_phys(0x10FFF0, 0x20), bytes(0x20))
+                        self.assertIsNone(core.phys_view(0x10FFF0, 0x20))
+                        with self.assertRaises(elfcore.ElfCoreError):
+                            core.read_phys(0x20000, 1)
+                        hits = list(core.find(b"MARKER-xyz", chunk=4096))
+                        self.assertEqual(len(hits), 1)
+                        ph, paddr = core.offset_to_paddr(hits[0])
+                        self.assertEqual((ph.index, paddr), (2, 0x100000))
+                        self.check_against_readelf(path, core)
+
+    def test_vmcore_layout(self):
+        """/proc/vmcore style: merged PT_NOTE first, 0xc000... vaddrs,
+        one PRSTATUS per CPU plus VMCOREINFO, p_align 4."""
+        for endian in ("<", ">"):
+            with self.subTest(endian=endian):
+                e = endian
+                notes = [("CORE", elfcore.NT_PRSTATUS, prstatus_desc(e, 0, REGS[c])) for c in range(4)]
+                notes.append(("VMCOREINFO", 0, VMCI))
+                data = os.urandom(0x30000)
+                path = self.path(f"vmcore-{e == '<'}.elf")
+                build_core(path, endian=e, notes=notes, loads=[(0x40000000, data, len(data))],
+                           note_align_field=4, vaddr_base=0xC000000000000000)
+                with elfcore.ElfCore(path) as core:
+                    prs = core.prstatus()
+                    self.assertEqual([p.pid for p in prs], [0] * 4)
+                    self.assertEqual([p.regs for p in prs], REGS)
+                    info = core.vmcoreinfo()
+                    self.assertEqual(info["PAGESIZE"], "65536")
+                    self.assertEqual(info["CRASHTIME"], "1234")
+                    self.assertEqual(core.loads[0].vaddr, 0xC000000040000000)
+                    self.assertEqual(core.read_phys(0x40010000, 0x10000), data[0x10000:0x20000])
+                    self.check_against_readelf(path, core)
+                    names = [n.type_name for n in core.notes()]
+                    self.assertEqual(names, ["NT_PRSTATUS"] * 4 + ["VMCOREINFO"])
+
+    def test_pn_xnum(self):
+        """More than 65534 program headers: the count lives in section 0."""
+        path = self.path("xnum.elf")
+        notes = [("CORE", elfcore.NT_PRSTATUS, prstatus_desc("<", 1, REGS[0]))]
+        build_core(path, endian="<", notes=notes, loads=[(0x1000, b"abc" * 10, 30)],
+                   sections_first=True, extra_phdrs=elfcore.PN_XNUM)
+        with elfcore.ElfCore(path) as core:
+            self.assertEqual(core.e_phnum, elfcore.PN_XNUM)
+            self.assertEqual(core.phnum, elfcore.PN_XNUM + 2)
+            self.assertEqual(len(core.phdrs), elfcore.PN_XNUM + 2)
+            self.assertEqual(core.read_phys(0x1000, 3), b"abc")
+            self.assertEqual(len(core.prstatus()), 1)
+            if READELF:
+                header = readelf("-h", path)
+                self.assertRegex(header, r"Number of program headers:\s+65535 \(%d\)" % (elfcore.PN_XNUM + 2))
+
+    def test_terminator_and_padding(self):
+        """A zero note header ends a PT_NOTE (fadump's final_note)."""
+        path = self.path("term.elf")
+        e = "<"
+        notes = [("CORE", elfcore.NT_PRSTATUS, prstatus_desc(e, 0, REGS[1])),
+                 ("", 0, b""),  # terminator: 12 zero bytes
+                 ("CORE", elfcore.NT_PRSTATUS, prstatus_desc(e, 0, REGS[2]))]
+        build_core(path, endian=e, notes=notes, loads=[])
+        with elfcore.ElfCore(path) as core:
+            self.assertEqual([p.regs for p in core.prstatus()], [REGS[1]])
+
+    def test_malformed(self):
+        bad = self.path("bad.elf")
+        with open(bad, "wb") as f:
+            f.write(b"\x7fELF" + bytes(10))
+        with self.assertRaisesRegex(elfcore.ElfCoreError, "too short"):
+            elfcore.ElfCore(bad)
+        with open(bad, "wb") as f:
+            f.write(b"\x7fELF\x01" + bytes(80))
+        with self.assertRaisesRegex(elfcore.ElfCoreError, "ELFCLASS64"):
+            elfcore.ElfCore(bad)
+        with open(bad, "wb") as f:
+            f.write(b"NOPE" + bytes(80))
+        with self.assertRaisesRegex(elfcore.ElfCoreError, "magic"):
+            elfcore.ElfCore(bad)
+        # A core truncated in the middle of its memory.
+        path, _, _ = self.qemu_like("<", True)
+        size = os.path.getsize(path)
+        with open(path, "r+b") as f:
+            f.truncate(size - 0x20000)
+        with elfcore.ElfCore(path) as core:
+            with self.assertRaisesRegex(elfcore.ElfCoreError, "truncated"):
+                core.read_phys(0x100000, 16)
+        # A note that overruns its segment.
+        path = self.path("overrun.elf")
+        build_core(path, notes=[("CORE", 1, bytes(504))], loads=[])
+        with open(path, "r+b") as f:
+            data = bytearray(f.read())
+            note_off = struct.unpack_from("<Q", data, 64 + 8)[0]
+            struct.pack_into("<I", data, note_off + 4, 4096)
+            f.seek(0)
+            f.write(data)
+        with elfcore.ElfCore(path) as core:
+            with self.assertRaisesRegex(elfcore.ElfCoreError, "overruns"):
+                list(core.notes())
+
+
+# -- QMP against a fake server ------------------------------------------------
+class FakeQMPServer(threading.Thread):
+    """Speaks just enough QMP on one end of a socketpair."""
+
+    def __init__(self, sock, script):
+        super().__init__(daemon=True)
+        self.sock = sock
+        self.script = script  # {command: callable(msg, send) or None}
+        self.received = []
+
+    def send(self, obj):
+        self.sock.sendall(json.dumps(obj).encode() + b"\r\n")
+
+    def run(self):
+        try:
+            self.send({"QMP": {"version": {"qemu": {"major": 10, "minor": 0, "micro": 0}},
+                               "capabilities": []}})
+            buf = b""
+            while True:
+                data = self.sock.recv(4096)
+                if not data:
+                    return
+                buf += data
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    msg = json.loads(line)
+                    self.received.append(msg)
+                    handler = self.script.get(msg["execute"], "default")
+                    if handler == "default":
+                        self.send({"return": {}, "id": msg.get("id")})
+                    elif handler is not None:
+                        handler(msg, self.send)
+        except OSError:
+            pass
+
+
+class QMPTests(unittest.TestCase):
+    def start(self, script):
+        a, b = socket.socketpair()
+        server = FakeQMPServer(b, script)
+        server.start()
+        client = QMPClient(a)
+        self.addCleanup(client.close)
+        self.addCleanup(b.close)
+        return client, server
+
+    def test_handshake_execute_events(self):
+        def status(msg, send):
+            send({"event": "STOP", "timestamp": {"seconds": 1, "microseconds": 0}})
+            send({"return": {"status": "paused", "running": False}, "id": "stale"})
+            send({"return": {"status": "shutdown", "running": False}, "id": msg["id"]})
+
+        def later_event(msg, send):
+            send({"return": {}, "id": msg["id"]})
+            time.sleep(0.2)
+            send({"event": "SHUTDOWN", "data": {"guest": True, "reason": "guest-reset"}})
+
+        client, server = self.start({"query-status": status, "system_reset": later_event})
+        greeting = client.handshake(timeout=5)
+        self.assertEqual(greeting["QMP"]["version"]["qemu"]["major"], 10)
+        self.assertEqual(client.execute("query-status", timeout=5)["status"], "shutdown")
+        self.assertEqual(client.wait_event("STOP", timeout=1)["event"], "STOP")
+        client.execute("system_reset", timeout=5)
+        ev = client.wait_event(("SHUTDOWN", "GUEST_PANICKED"), timeout=5)
+        self.assertEqual(ev["data"]["reason"], "guest-reset")
+        self.assertEqual(server.received[0]["execute"], "qmp_capabilities")
+
+    def test_error_reply(self):
+        def fail(msg, send):
+            send({"error": {"class": "GenericError", "desc": "nope"}, "id": msg["id"]})
+        client, _ = self.start({"dump-guest-memory": fail})
+        client.handshake(timeout=5)
+        with self.assertRaises(QMPCommandError) as cm:
+            client.execute("dump-guest-memory", {"paging": False}, timeout=5)
+        self.assertEqual(cm.exception.error_class, "GenericError")
+        self.assertIn("nope", str(cm.exception))
+
+    def test_timeouts_are_honoured(self):
+        client, _ = self.start({"query-dump": None})  # never answers
+        client.handshake(timeout=5)
+        t0 = time.monotonic()
+        with self.assertRaises(QMPTimeout):
+            client.execute("query-dump", timeout=0.5)
+        with self.assertRaises(QMPTimeout):
+            client.wait_event("DUMP_COMPLETED", timeout=0.5)
+        self.assertLess(time.monotonic() - t0, 3)
+
+    def test_greeting_timeout_and_eof(self):
+        a, b = socket.socketpair()
+        self.addCleanup(a.close)
+        client = QMPClient(a)
+        t0 = time.monotonic()
+        with self.assertRaises(QMPTimeout):
+            client.handshake(timeout=0.3)
+        self.assertLess(time.monotonic() - t0, 2)
+        b.close()
+        with self.assertRaisesRegex(QMPError, "closed|could not send"):
+            client.execute("query-status", timeout=2)
+
+    def test_connect_unix(self):
+        tmp = tempfile.mkdtemp(prefix="qmp-test-")
+        self.addCleanup(shutil.rmtree, tmp)
+        path = os.path.join(tmp, "qmp.sock")
+        with self.assertRaises(QMPTimeout):
+            QMPClient.connect_unix(path, timeout=0.3)
+        with self.assertRaisesRegex(QMPError, "died"):
+            QMPClient.connect_unix(path, timeout=5, alive=lambda: False)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.addCleanup(listener.close)
+
+        def serve():
+            time.sleep(0.3)  # the socket appears late, like QEMU's
+            listener.bind(path)
+            listener.listen(1)
+            conn, _ = listener.accept()
+            FakeQMPServer(conn, {}).run()
+            conn.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        client = QMPClient.connect_unix(path, timeout=5)
+        self.addCleanup(client.close)
+        client.handshake(timeout=5)
+        self.assertEqual(client.execute("cont", timeout=5), {})
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
