@@ -595,7 +595,8 @@ def _gdb_check(run, nip, lr, crash_index):
             "-ex", "echo @@LR\\n", "-ex", f"info symbol 0x{lr:x}",
             "-ex", f"core-file {run.vmcore_path}",
             "-ex", "echo @@THREADS\\n", "-ex", "info threads",
-            "-ex", "echo @@BT\\n", "-ex", "bt 12", vmlinux]
+            # All notes have pr_pid 0, so gdb shows one thread: the first note's.
+            "-ex", "echo @@BT\\n", "-ex", "thread apply all bt 12", vmlinux]
     res = _run_tool(args, os.path.join(run.workdir, "gdb.txt"))
     sections, cur = {}, None
     for line in res.stdout.splitlines():
@@ -605,7 +606,8 @@ def _gdb_check(run, nip, lr, crash_index):
         elif cur:
             sections[cur].append(line)
     nip_line = " ".join(sections.get("NIP", [])).strip()
-    return nip_line, " ".join(sections.get("LR", [])).strip(), sections.get("BT", [])
+    bt = [l for l in sections.get("BT", []) if l.startswith("#")]
+    return nip_line, " ".join(sections.get("LR", [])).strip(), bt
 
 
 def _check_b(run, vmcore, symbols, check, facts):
@@ -653,11 +655,19 @@ def _check_b(run, vmcore, symbols, check, facts):
     facts.gdb_nip, facts.gdb_bt = gdb_nip, bt
     check.details.append(f"gdb: info symbol NIP -> {gdb_nip!r}; LR -> {gdb_lr!r}")
     if bt:
-        check.details.append("gdb bt of the core's first thread: " + " | ".join(l.strip() for l in bt[:6]))
+        check.details.append("gdb backtrace (the first note's CPU): " + " | ".join(
+            re.sub(r"\s+", " ", l.strip()) for l in bt[:8]))
     if gdb_nip is None:
         problems.append(gdb_lr)
-    elif not re.match(r"crash_fadump( \+ \d+)? in section", gdb_nip):
-        problems.append(f"gdb resolves the NIP to {gdb_nip!r}, not crash_fadump")
+    else:
+        if not re.match(r"crash_fadump( \+ \d+)? in section", gdb_nip):
+            problems.append(f"gdb resolves the NIP to {gdb_nip!r}, not crash_fadump")
+        if crash == 0:
+            # gdb reads the first note itself: its frame #0 must be there too.
+            m = re.match(r"#0\s+(?:0x[0-9a-f]+ in )?(\w+)", bt[0]) if bt else None
+            if not m or m.group(1) != "crash_fadump":
+                problems.append(f"gdb's backtrace from the vmcore starts at "
+                                f"{bt[0].strip() if bt else 'nothing'!r}, not crash_fadump")
     check.ok = not problems
     check.summary = (f"CPU {crash}: NIP {facts.crash_nip}, LR {facts.crash_lr}; gdb agrees"
                      if check.ok else "; ".join(problems))

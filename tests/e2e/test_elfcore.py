@@ -22,6 +22,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import elfcore  # noqa: E402
+from fadump_e2e import KERNEL_BASE  # noqa: E402
 from qmp import QMPClient, QMPCommandError, QMPError, QMPTimeout  # noqa: E402
 
 
@@ -300,6 +301,129 @@ class ElfCoreTests(unittest.TestCase):
         with elfcore.ElfCore(path) as core:
             with self.assertRaisesRegex(elfcore.ElfCoreError, "overruns"):
                 list(core.notes())
+
+
+# -- the e2e checks on synthetic cores -----------------------------------------
+class AnalyseTests(unittest.TestCase):
+    """fadump_e2e.analyse() on a made-up trigger dump and vmcore: 4 MiB of
+    RAM, boot memory [0, 1 MiB), reserved area [1 MiB, 2 MiB + 0x2a8)."""
+
+    MiB = 1 << 20
+
+    def setUp(self):
+        import fadump_e2e
+        self.e2e = fadump_e2e
+        self.tmp = tempfile.mkdtemp(prefix="analyse-test-")
+        self.addCleanup(shutil.rmtree, self.tmp)
+        with open(os.path.join(self.tmp, "System.map"), "w") as f:
+            f.write("c000000000000000 T _stext\n"
+                    "c000000000001000 T crash_fadump\n"
+                    "c000000000001100 T ppc_panic_fadump_handler\n"
+                    "c000000000100000 T _etext\n"
+                    "c000000000180000 D some_data\n"
+                    "c000000000200000 B _end\n")
+        self.marker = "fadumptest-0123abcd"
+        ram = bytearray(os.urandom(4 * self.MiB))
+        line = f"FADUMPTEST-MARKER {self.marker}\n".encode()
+        ram[0x8000:0x8000 + len(line)] = line
+        ram[0x300000:0x300000 + len(line)] = line
+        self.ram = ram
+        self.regs = []
+        for cpu in range(4):
+            r = [(cpu << 48) | i for i in range(48)]
+            r[32] = 0xC000000000001010 if cpu == 0 else 0x10000100 + cpu  # nip
+            r[33] = 0x8000000000000033 if cpu == 0 else 0x800000000000d033  # msr (PR for users)
+            r[36] = 0xC000000000001120  # link
+            self.regs.append(r)
+        self._patch_gdb()
+
+    def _patch_gdb(self):
+        orig = self.e2e._gdb_check
+        self.e2e._gdb_check = lambda run, nip, lr, crash: (
+            "crash_fadump + 16 in section .text", "ppc_panic_fadump_handler + 32 in section .text",
+            ["#0  0xc000000000001010 in crash_fadump ()"])
+        self.addCleanup(setattr, self.e2e, "_gdb_check", orig)
+
+    def make_run(self, vmcore_regs=None, vmcore_ram=None):
+        trig = os.path.join(self.tmp, "trigger-dump.elf")
+        qnotes = []
+        for cpu in range(4):
+            qregs = list(self.regs[cpu])
+            if cpu == 0:
+                qregs[32] = 0x1234  # the crashing CPU moved on: not compared
+            qnotes += [("CORE", elfcore.NT_PRSTATUS, prstatus_desc("<", cpu + 1, qregs)),
+                       ("CORE", elfcore.NT_PRFPREG, bytes(264))]
+        build_core(trig, endian="<", notes=qnotes, loads=[(0, bytes(self.ram), len(self.ram))],
+                   sections_first=True)
+        ram = vmcore_ram or self.ram
+        regs = vmcore_regs or self.regs
+        vm = os.path.join(self.tmp, "vmcore.elf")
+        notes = [("CORE", elfcore.NT_PRSTATUS, prstatus_desc("<", 0, regs[c])) for c in range(4)]
+        notes.append(("VMCOREINFO", 0, b"OSRELEASE=6.12.0\nPAGESIZE=65536\n"))
+        ra_e = 2 * self.MiB + 0x2A8
+        build_core(vm, endian="<", notes=notes, note_align_field=4, vaddr_base=KERNEL_BASE,
+                   loads=[(0, bytes(ram[:self.MiB]), self.MiB),
+                          (ra_e, bytes(ram[ra_e:]), len(ram) - ra_e)])
+        cfg = self.e2e.Config(qemu="/bin/true", guest_dir=self.tmp, firmware_dir=self.tmp,
+                              crashkernel="1M")
+        run = self.e2e.Run(cfg=cfg, workdir=self.tmp, marker=self.marker)
+        run.trigger_path, run.vmcore_path = trig, vm
+        run.guest_cpus = 4
+        run.crash_cpu_guest = 0
+        run.first_console = ("FADUMP-TEST: crashing-cpu=0\n"
+                             "[    2.1] CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.0 #1\n")
+        run.capture_console = ("FADUMP-TEST: dmesg: [    0.000000] fadump: Reserving 3MB of memory at "
+                               "0x00000000100000 for preserving crash data\n")
+        return run
+
+    def results(self, run):
+        checks, facts = self.e2e.analyse(run)
+        return {c.key: c for c in checks}, facts
+
+    def test_good_vmcore_passes(self):
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        checks, facts = self.results(self.make_run())
+        for key, c in checks.items():
+            self.assertTrue(c.ok, f"({key}) {c.summary} {c.details}")
+        self.assertEqual(facts.crash_cpu, 0)
+        self.assertEqual(facts.boot_mem_top, self.MiB)
+        self.assertIn("crash_fadump+0x10", facts.crash_nip)
+        self.assertIn("ppc_panic_fadump_handler+0x20", facts.crash_lr)
+        self.assertEqual(facts.cpu_notes, 4)
+
+    def test_bad_vmcore_fails_precisely(self):
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        regs = [list(r) for r in self.regs]
+        regs[2][5] ^= 1
+        ram = bytearray(self.ram)
+        ram[0x30000] ^= 0xFF              # a boot-memory page
+        ram[0x380000] ^= 0xFF             # an in-place page
+        line = f"FADUMPTEST-MARKER {self.marker}".encode()
+        for off in (0x8000, 0x300000):
+            ram[off:off + len(line)] = bytes(len(line))
+        checks, _ = self.results(self.make_run(vmcore_regs=regs, vmcore_ram=ram))
+        self.assertTrue(checks["a"].ok, checks["a"].summary)
+        self.assertTrue(checks["b"].ok, checks["b"].summary)
+        self.assertFalse(checks["c"].ok)
+        self.assertIn("CPU 2: 1 of 38 registers differ: gpr5", checks["c"].summary)
+        self.assertFalse(checks["d"].ok)
+        # The pages of the erased markers differ too.
+        self.assertIn("boot memory (from the preserved copy): 2 of 16 pages differ; "
+                      "first: 0x0 (_stext+0x0), 0x30000", checks["d"].summary)
+        self.assertIn("in place): 2 of 32 pages differ; first: 0x300000, 0x380000", checks["d"].summary)
+        self.assertFalse(checks["e"].ok)
+
+    def test_wrong_crashing_cpu(self):
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        run = self.make_run()
+        run.crash_cpu_guest = 1
+        run.first_console = "FADUMP-TEST: crashing-cpu=1\n"
+        checks, _ = self.results(run)
+        self.assertFalse(checks["b"].ok)
+        self.assertIn("CPU 1 crashed", checks["b"].summary)
 
 
 # -- QMP against a fake server ------------------------------------------------
