@@ -66,8 +66,22 @@ def main():
 
     section("Crash")
     ev = run.trigger_event or {}
-    print(f"  crashing CPU (console): {run.crash_cpu_console if run.crash_cpu_console is not None else '?'}")
+    fmt = lambda v: "?" if v is None else v  # noqa: E731
+    print(f"  crashing CPU: {fmt(run.crash_cpu_guest)} (guest's crashing-cpu), "
+          f"{fmt(run.crash_cpu_console)} (panic report)"
+          + (f", {run.fadump_triggered.get('cpu-index')} (QEMU's FADUMP_TRIGGERED)"
+             if run.fadump_triggered else ""))
     print(f"  platform: QMP {ev.get('event')} {ev.get('data')} -> VM {run.trigger_status.get('status')}")
+    if run.fadump_triggered:
+        print(f"  QEMU event FADUMP_TRIGGERED: {run.fadump_triggered}")
+    info = run.fadump_info
+    if info:
+        print(f"  query-fadump: {info.get('state')}, status flags 0x{info.get('status-flags', 0):04x}")
+        names = {1: "CPU state", 2: "HPTE", 0x11: "boot memory", 0x100: "param area"}
+        for sec in info.get("sections", []):
+            print(f"    {names.get(sec['type'], hex(sec['type'])):<12} 0x{sec['source']:x} -> "
+                  f"0x{sec['destination']:x}, length 0x{sec['length']:x}, dumped 0x{sec['bytes-dumped']:x}"
+                  f", errors 0x{sec['error-flags']:x}")
     print(f"  QEMU's own dump at the trigger: {run.trigger_path}")
 
     section("Capture kernel: fadump messages (console)")

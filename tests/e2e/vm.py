@@ -148,6 +148,8 @@ class VM:
         for f in (self._qmp_log, self._qemu_log, self._console_file):
             if f is not None and not f.closed:
                 f.close()
+        if os.path.lexists(self.qmp_sock_path):
+            os.unlink(self.qmp_sock_path)
 
     def log_paths(self):
         paths = [self.cmdline_path, self.qemu_log_path, self.console_path,
