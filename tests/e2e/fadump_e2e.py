@@ -601,7 +601,12 @@ def _check_a(run, vmcore, check, facts):
     if vmcore.e_type != elfcore.ET_CORE or vmcore.e_machine != elfcore.EM_PPC64:
         problems.append(f"e_type {vmcore.e_type} / e_machine {vmcore.e_machine}")
     loads = [p for p in vmcore.phdrs if p.type == elfcore.PT_LOAD]
-    check.details.append(f"{len(rows)} notes: " + ", ".join(f"{o} {d.split()[0]}" for o, _, d in rows))
+    def short(desc):  # "NT_PRSTATUS (prstatus structure)" -> "NT_PRSTATUS"
+        m = re.match(r"Unknown note type: \((0x[0-9a-f]+)\)", desc)
+        return f"type {m.group(1)}" if m else desc.split(" (")[0]
+
+    check.details.append(f"{len(rows)} notes (readelf -n): "
+                         + ", ".join(f"{o} {short(d)}" for o, _, d in rows))
     check.details.append("PT_LOADs: " + ", ".join(
         f"[0x{p.paddr:x}, 0x{p.paddr + p.memsz:x})" for p in loads))
     check.ok = not problems

@@ -145,6 +145,10 @@ class VM:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 pass
+        try:
+            self._read_console()  # keep the last words for console_text()
+        except (OSError, ValueError):
+            pass
         for f in (self._qmp_log, self._qemu_log, self._console_file):
             if f is not None and not f.closed:
                 f.close()
