@@ -25,7 +25,13 @@ QEMU_CONFIGURE_ARGS=(
     --enable-fdt=system
     --disable-install-blobs
     --disable-docs
+    # slof.bin and vof.bin come from Debian's qemu-system-data
+    --firmwarepath="$FADUMP_FIRMWARE_DIR"
 )
+
+# The series' own qtest, built with QEMU and run by tests/qemu/run-qtest.sh
+# (path relative to the build directory).
+QEMU_QTEST=tests/qtest/spapr-fadump-test
 
 # qgit ARGS...: git with the fixed identity, never pausing for a pager.
 qgit() {
