@@ -29,11 +29,25 @@ from elfcore import ElfCore, ElfCoreError
 from qmp import QMPCommandError, QMPError
 from vm import VM, VMError
 
-BOOT_TIMEOUT = 180      # first boot up to "crashing"
-TRIGGER_TIMEOUT = 120   # "crashing" -> platform reset request (VM paused)
+# Step budgets (seconds); each covers all the waits of its step.  Their sum
+# stays below the meson test timeout so that these, with their precise
+# messages, fire first.
+BOOT_TIMEOUT = 180      # QEMU start -> first boot says "crashing"
+TRIGGER_TIMEOUT = 60    # "crashing" -> platform reset request (VM paused)
 DUMP_TIMEOUT = 300      # QMP dump-guest-memory of the whole guest
 CAPTURE_TIMEOUT = 300   # system_reset -> capture kernel printed "done"
 EXIT_TIMEOUT = 60       # "done" -> QEMU exits (guest poweroff)
+
+
+class Budget:
+    """Seconds left until a step's deadline (at least 1, for a last look)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def __call__(self):
+        return max(1.0, self.deadline - time.monotonic())
 TOOL_TIMEOUT = 300      # readelf, gdb
 
 COMPARED_REGS = [f"gpr{i}" for i in range(32)] + ["nip", "msr", "ccr", "link", "ctr", "xer"]
@@ -292,6 +306,7 @@ def run_cycle(cfg, progress=say):
     run.log_paths = [vm.cmdline_path, vm.qemu_log_path, vm.console_path, vm.qmp_log_path]
     step = "launch QEMU"
     t0 = time.monotonic()
+    boot = Budget(BOOT_TIMEOUT)
     try:
         with vm:
             vm.launch()
@@ -299,14 +314,14 @@ def run_cycle(cfg, progress=say):
             step = "first boot"
             # Until "crashing", a panic is a failure.
             fail = (r"FADUMP-TEST: error=[^\n]*", r"Kernel panic - not syncing[^\n]*")
-            first = vm.wait_console(r"^FADUMP-TEST: boot=first", BOOT_TIMEOUT, "FADUMP-TEST: boot=first",
+            first = vm.wait_console(r"^FADUMP-TEST: boot=first", boot(), "FADUMP-TEST: boot=first",
                                     fail=fail)
             run.timings["boot"] = time.monotonic() - t0
             progress(f"first kernel reached init after {run.timings['boot']:.1f}s")
             # The protocol lines that follow are looked for in any order.
             boot_mark = first.end()
             step = "first boot: fadump registration"
-            reg = vm.wait_console(r"^FADUMP-TEST: fadump-registered=(\S+)", BOOT_TIMEOUT,
+            reg = vm.wait_console(r"^FADUMP-TEST: fadump-registered=(\S+)", boot(),
                                   since=boot_mark, fail=fail)
             if reg.group(1) != "1":
                 en = re.search(r"^FADUMP-TEST: fadump-enabled=(\S+)", vm.console_text(), re.M)
@@ -316,17 +331,17 @@ def run_cycle(cfg, progress=say):
                                  _console_context(vm))
             progress("fadump registered in the first kernel")
             step = "first boot: guest setup"
-            cpus = vm.wait_console(r"^FADUMP-TEST: cpus=(\d+)", BOOT_TIMEOUT, since=boot_mark, fail=fail)
+            cpus = vm.wait_console(r"^FADUMP-TEST: cpus=(\d+)", boot(), since=boot_mark, fail=fail)
             run.guest_cpus = int(cpus.group(1))
-            vm.wait_console(r"^FADUMP-TEST: marker-written", BOOT_TIMEOUT, since=boot_mark, fail=fail)
-            busy = vm.wait_console(r"^FADUMP-TEST: busy-loops=(\d+)", BOOT_TIMEOUT, since=boot_mark,
+            vm.wait_console(r"^FADUMP-TEST: marker-written", boot(), since=boot_mark, fail=fail)
+            busy = vm.wait_console(r"^FADUMP-TEST: busy-loops=(\d+)", boot(), since=boot_mark,
                                    fail=fail)
             run.busy_loops = int(busy.group(1))
             m = re.search(r"^FADUMP-TEST: crashing-cpu=(\d+)", vm.console_text()[boot_mark:], re.M)
             run.crash_cpu_guest = int(m.group(1)) if m else None
             if run.guest_cpus != cfg.smp:
                 raise StepFailed(step, f"guest sees {run.guest_cpus} CPUs, QEMU has -smp {cfg.smp}")
-            vm.wait_console(r"^FADUMP-TEST: crashing$", BOOT_TIMEOUT, since=boot_mark, fail=fail)
+            vm.wait_console(r"^FADUMP-TEST: crashing$", boot(), since=boot_mark, fail=fail)
             run.timings["crashing"] = time.monotonic() - t0
             progress(f"guest sees {run.guest_cpus} CPUs, {run.busy_loops} busy loops; crashing "
                      f"at {run.timings['crashing']:.1f}s")
@@ -367,22 +382,23 @@ def run_cycle(cfg, progress=say):
             vm.qmp.wait_event("RESET", timeout=60)
             vm.qmp.execute("cont", timeout=30)
             step = "capture boot"
+            capture = Budget(CAPTURE_TIMEOUT)
             fail = (r"FADUMP-TEST: error=[^\n]*", r"Kernel panic - not syncing[^\n]*",
                     r"FADUMP-TEST: boot=first[^\n]*", r"FADUMP-TEST: no-disk")
             try:
-                vm.wait_console(r"^FADUMP-TEST: boot=capture", CAPTURE_TIMEOUT,
+                vm.wait_console(r"^FADUMP-TEST: boot=capture", capture(),
                                 "FADUMP-TEST: boot=capture", fail=fail)
             except VMError as err:
                 raise StepFailed(step, f"{err} (boot=first means the capture kernel found no "
                                  f"/proc/vmcore)", _console_context(vm)) from err
             run.timings["capture_boot"] = time.monotonic() - t0
             progress(f"capture kernel reached init at {run.timings['capture_boot']:.1f}s")
-            size = vm.wait_console(r"^FADUMP-TEST: vmcore-size=(\d+)", CAPTURE_TIMEOUT, fail=fail)
+            size = vm.wait_console(r"^FADUMP-TEST: vmcore-size=(\d+)", capture(), fail=fail)
             run.vmcore_size = int(size.group(1))
             progress(f"/proc/vmcore is {run.vmcore_size} bytes; guest copies it to the disk")
-            copied = vm.wait_console(r"^FADUMP-TEST: vmcore-copied=(\d+)", CAPTURE_TIMEOUT, fail=fail)
+            copied = vm.wait_console(r"^FADUMP-TEST: vmcore-copied=(\d+)", capture(), fail=fail)
             run.vmcore_copied = int(copied.group(1))
-            vm.wait_console(r"^FADUMP-TEST: done", CAPTURE_TIMEOUT, fail=fail)
+            vm.wait_console(r"^FADUMP-TEST: done", capture(), fail=fail)
             run.timings["done"] = time.monotonic() - t0
             step = "capture boot: poweroff"
             status = vm.wait_exit(EXIT_TIMEOUT)

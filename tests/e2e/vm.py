@@ -248,5 +248,5 @@ class VM:
             if exited:
                 raise QEMUExited(f"QEMU exited (status {self.proc.returncode}) while waiting for {what}")
             if time.monotonic() >= deadline:
-                raise ConsoleTimeout(f"timed out after {timeout}s waiting for {what}")
+                raise ConsoleTimeout(f"timed out after {timeout:.0f}s waiting for {what}")
             time.sleep(0.1)
