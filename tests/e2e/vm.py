@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from qmp import QMPClient
+from qmp import QMPClient, QMPError
 
 DEFAULT_CONSOLE_ERRORS = (r"FADUMP-TEST: error=[^\n]*",)
 
@@ -118,9 +118,18 @@ class VM:
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                      stdout=self._qemu_log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        self.qmp = QMPClient.connect_unix(self.qmp_sock_path, qmp_timeout,
-                                          alive=self.alive, log=self._qmp_log)
-        self.qmp.handshake(timeout=qmp_timeout)
+        try:
+            self.qmp = QMPClient.connect_unix(self.qmp_sock_path, qmp_timeout,
+                                              alive=self.alive, log=self._qmp_log)
+            self.qmp.handshake(timeout=qmp_timeout)
+        except QMPError as err:
+            if self.alive():
+                raise
+            self.proc.wait()
+            with open(self.qemu_log_path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").strip().splitlines()
+            raise QEMUExited(f"QEMU exited with status {self.proc.returncode} at startup: "
+                             f"{lines[-1] if lines else '(no output)'}") from err
         return self
 
     def alive(self):
