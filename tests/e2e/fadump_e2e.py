@@ -772,49 +772,16 @@ def _boot_mem_top(run):
 
 CHUNK = 16 << 20
 
-# QEMU's TCG keeps each vCPU's VPA (struct lppaca, registered by Linux with
-# H_REGISTER_VPA) dispatch counter at offset 0x100: +1 when the vCPU enters
-# the guest (even), +1 when it leaves (odd); see spapr_cpu_exec_exit().  The
-# crashing vCPU is still "dispatched" while ibm,os-term preserves memory,
-# and leaves only afterwards, so its counter in the trigger dump is one
-# higher than in the copy.  That is hypervisor bookkeeping, not a bad copy:
-# tolerate exactly that change, and only in a genuine lppaca.
-LPPACA_DESC = bytes.fromhex("d397d781")     # "LpPa" in EBCDIC
-LPPACA_ALIGN = 0x400
-VPA_DISPATCH_COUNTER = 0x100
-
-
 def _diff_bytes(a, b):
     return [i for i in range(len(a)) if a[i] != b[i]]
 
 
-def _vpa_counter_change(vmcore, trigger, page_addr, a, b):
-    """Describe the difference if it is only a VPA dispatch counter leaving
-    the guest (v even -> v + 1), else return None."""
-    offs = _diff_bytes(a, b)
-    words = {(page_addr + o - VPA_DISPATCH_COUNTER) & ~(LPPACA_ALIGN - 1) for o in offs}
-    notes = []
-    for base in sorted(words):
-        word = base + VPA_DISPATCH_COUNTER
-        if any(not word <= page_addr + o < word + 4 for o in offs
-               if (page_addr + o - VPA_DISPATCH_COUNTER) & ~(LPPACA_ALIGN - 1) == base):
-            return None
-        try:
-            desc = vmcore.read_phys(base, 4)
-            old = int.from_bytes(vmcore.read_phys(word, 4), "big")
-            new = int.from_bytes(trigger.read_phys(word, 4), "big")
-        except ElfCoreError:
-            return None
-        if desc != LPPACA_DESC or old % 2 != 0 or new != old + 1:
-            return None
-        notes.append(f"lppaca at 0x{base:x}: dispatch counter 0x{old:x} -> 0x{new:x}")
-    return "; ".join(notes) if notes else None
-
-
-def _compare_range(vmcore, trigger, start, end, page, diffs, tolerated):
+def _compare_range(vmcore, trigger, start, end, page, diffs):
     """Compare [start, end) of both cores.  Appends (page address, detail)
-    to ``diffs`` for differing pages and to ``tolerated`` for pages whose
-    only change is a VPA dispatch counter; returns the number of pages."""
+    to ``diffs`` for differing pages; returns the number of pages.  Nothing
+    is tolerated: the platform preserves memory exactly as it was when the
+    dump was taken (QEMU takes it once the crashing vCPU has left the guest,
+    after TCG's VPA dispatch-counter update)."""
     pos = start
     while pos < end:
         nxt = min(end, (pos // CHUNK + 1) * CHUNK)
@@ -826,16 +793,12 @@ def _compare_range(vmcore, trigger, start, end, page, diffs, tolerated):
                 q = min(nxt, (p // page + 1) * page)
                 pa, pb = a[p - pos:q - pos], b[p - pos:q - pos]
                 if pa != pb:
-                    why = _vpa_counter_change(vmcore, trigger, p, pa, pb)
-                    if why:
-                        tolerated.append((p - p % page, why))
-                    else:
-                        offs = _diff_bytes(pa, pb)
-                        first = offs[0]
-                        diffs.append((p - p % page,
-                                      f"{len(offs)} bytes differ, first at 0x{p + first:x}: "
-                                      f"vmcore {pa[first:first + 8].hex()} vs trigger "
-                                      f"{pb[first:first + 8].hex()}"))
+                    offs = _diff_bytes(pa, pb)
+                    first = offs[0]
+                    diffs.append((p - p % page,
+                                  f"{len(offs)} bytes differ, first at 0x{p + first:x}: "
+                                  f"vmcore {pa[first:first + 8].hex()} vs trigger "
+                                  f"{pb[first:first + 8].hex()}"))
                 p = q
         pos = nxt
     first = start - start % page
@@ -849,7 +812,7 @@ def _check_d(run, vmcore, trigger, symbols, check, facts):
     check.details.append(f"boot memory [0, 0x{top:x}) from {source}; page size {page}")
     problems = []
     boot_pages = upper_pages = 0
-    boot_diffs, upper_diffs, tolerated = [], [], []
+    boot_diffs, upper_diffs = [], []
     boot_bytes = 0
     for ph in vmcore.loads:
         start, end = ph.paddr, ph.paddr + ph.memsz
@@ -858,11 +821,11 @@ def _check_d(run, vmcore, trigger, symbols, check, facts):
             continue
         if start < top:
             e = min(end, top)
-            boot_pages += _compare_range(vmcore, trigger, start, e, page, boot_diffs, tolerated)
+            boot_pages += _compare_range(vmcore, trigger, start, e, page, boot_diffs)
             boot_bytes += e - start
         if end > top:
             s = max(start, top)
-            upper_pages += _compare_range(vmcore, trigger, s, end, page, upper_diffs, tolerated)
+            upper_pages += _compare_range(vmcore, trigger, s, end, page, upper_diffs)
     if boot_bytes != top:
         problems.append(f"the vmcore covers 0x{boot_bytes:x} bytes of boot memory, expected 0x{top:x}")
     if upper_pages == 0:
@@ -880,12 +843,8 @@ def _check_d(run, vmcore, trigger, symbols, check, facts):
             problems.append(msg)
         check.details.append(msg)
         check.details += [f"  page {where(a)}: {d}" for a, d in diffs[:6]]
-    for addr, why in tolerated:
-        check.details.append(f"tolerated: page 0x{addr:x} differs only in a VPA dispatch counter "
-                             f"(QEMU's bookkeeping when the crashing vCPU left the guest): {why}")
     check.ok = not problems
     check.summary = (f"{boot_pages} boot-memory pages and {upper_pages} in-place pages identical"
-                     + (f" (apart from {len(tolerated)} VPA dispatch counter(s))" if tolerated else "")
                      if check.ok else "; ".join(problems))
 
 
