@@ -24,6 +24,16 @@ qtest=$build/$QEMU_QTEST
 TMPDIR=$(mktemp -d)
 trap 'rm -rf "$TMPDIR"' EXIT
 export TMPDIR
-export QTEST_QEMU_BINARY=$build/qemu-system-ppc64
+
+# Run from its build tree, QEMU looks for firmware in qemu-bundle/, not in
+# Debian's qemu-system-data: give it -L through a wrapper that keeps the
+# binary's name (qtest derives the target from it).
+mkdir "$TMPDIR/bin"
+cat >"$TMPDIR/bin/qemu-system-ppc64" <<WRAP
+#!/bin/sh
+exec "$build/qemu-system-ppc64" -L "$FADUMP_FIRMWARE_DIR" "\$@"
+WRAP
+chmod +x "$TMPDIR/bin/qemu-system-ppc64"
+export QTEST_QEMU_BINARY=$TMPDIR/bin/qemu-system-ppc64
 cd "$build"
-exec "$qtest" --tap
+"$qtest" --tap
