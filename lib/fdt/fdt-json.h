@@ -1,0 +1,48 @@
+/*
+ * JSON rendering (json-glib) of decoded values, trees, check reports and
+ * diffs.  Integers are JSON numbers; a 64-bit value above 2^63 - 1 (no
+ * JSON integer json-glib can write) is a "0x..." string instead.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_FDT_JSON_H
+#define FADUMP_FDT_JSON_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "fdt-blob.h"
+#include "fdt-check.h"
+#include "fdt-decode.h"
+#include "fdt-diff.h"
+
+/* Append the members of a decoded value to the open object of @b:
+ * "kind", "length", "raw" (hex), "value" (by kind), "error" (invalid) */
+void fadump_json_value(JsonBuilder *b, const FadumpValue *v);
+
+/**
+ * fadump_json_tree - a (sub)tree as nested objects
+ * @fdt: a validated tree
+ * @index: its node index
+ * @start: position in @index of the subtree's root
+ * @raw: values undecoded
+ *
+ * Returns: {"origin", "node": {"path", "name", "properties": [{"name",
+ *     "kind", ...}], "children": [...]}} (json_node_unref()).
+ */
+JsonNode *fadump_json_tree(const FadumpFdt *fdt, GArray *index, int start,
+                           gboolean raw);
+
+/* {"origin", "offered", "dump_active", "cpus", "memory_total", "ok",
+ *  "problems": [{"path", "property", "message"}]} */
+JsonNode *fadump_json_check(const FadumpCheckReport *report,
+                            const char *origin);
+
+/* {"a", "b", "equal", "changes": [{"change", "path", ...}]} */
+JsonNode *fadump_json_diff(const FadumpDiff *diff, const char *a_name,
+                           const char *b_name);
+
+/* @node as indented JSON text, with a final newline (g_free()) */
+char *fadump_json_to_string(JsonNode *node);
+
+#endif /* FADUMP_FDT_JSON_H */

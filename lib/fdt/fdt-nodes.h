@@ -1,0 +1,111 @@
+/*
+ * The nodes of a validated tree (fdt-blob.h) in document order, with
+ * their full paths and depths, and the properties of a node.  Every walk
+ * is bounded: by the blob's validated structure, and by a budget on the
+ * bytes the index may take.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_FDT_NODES_H
+#define FADUMP_FDT_NODES_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "fdt-blob.h"
+
+/* Most bytes the node index of one tree may take (paths included) */
+#define FADUMP_FDT_MAX_INDEX_BYTES  (64u * 1024 * 1024)
+
+typedef struct FadumpFdtNode {
+    int offset;         /* libfdt node offset */
+    int depth;          /* 0 for the root */
+    int parent;         /* index of the parent node, -1 for the root */
+    char *path;         /* "/" for the root, "/cpus/cpu@0"... */
+    const char *name;   /* last component of @path, "" for the root */
+} FadumpFdtNode;
+
+typedef struct FadumpFdtProp {
+    const char *name;
+    const uint8_t *value;   /* inside the blob */
+    int len;
+} FadumpFdtProp;
+
+/**
+ * fadump_fdt_index - list every node of a tree
+ * @fdt: a validated tree
+ * @error: FADUMP_ERROR_UNSUPPORTED when the index would take more than
+ *     FADUMP_FDT_MAX_INDEX_BYTES; FADUMP_ERROR_CORRUPT if libfdt fails
+ *     to walk the tree
+ *
+ * Returns: a GArray of FadumpFdtNode in document order (a node's
+ *     descendants follow it), root first; g_array_unref() frees it.
+ */
+GArray *fadump_fdt_index(const FadumpFdt *fdt, GError **error);
+
+/**
+ * fadump_fdt_index_lookup - the node at a path
+ * @fdt: the tree @index was made of
+ * @index: from fadump_fdt_index()
+ * @path: an absolute path; a component without a unit address matches
+ *     the first node with that name (as libfdt's fdt_path_offset())
+ * @error: FADUMP_ERROR_NOT_FOUND when there is no such node,
+ *     FADUMP_ERROR_INVALID_ARG for a path that is not absolute
+ *
+ * Returns: the node's position in @index, or -1 with @error set.
+ */
+int fadump_fdt_index_lookup(const FadumpFdt *fdt, GArray *index,
+                            const char *path, GError **error);
+
+/* The position in @index just past the last descendant of node @i */
+int fadump_fdt_subtree_end(GArray *index, int i);
+
+/* The node at @i of @index */
+static inline const FadumpFdtNode *fadump_fdt_node(GArray *index, int i)
+{
+    return &g_array_index(index, FadumpFdtNode, i);
+}
+
+/**
+ * fadump_fdt_props - the properties of a node, in blob order
+ * @fdt: a validated tree
+ * @offset: a node offset
+ *
+ * Returns: a GArray of FadumpFdtProp pointing into the blob (never NULL;
+ *     empty for a node without properties); g_array_unref() frees it.
+ */
+GArray *fadump_fdt_props(const FadumpFdt *fdt, int offset);
+
+/**
+ * fadump_fdt_getprop - one property of a node
+ * @fdt: a validated tree
+ * @offset: a node offset (a negative one finds nothing)
+ * @name: the property
+ * @len: its length, when found
+ *
+ * Returns: the value, or NULL when the node has no such property.
+ */
+const uint8_t *fadump_fdt_getprop(const FadumpFdt *fdt, int offset,
+                                  const char *name, int *len);
+
+/**
+ * fadump_fdt_node_cells - read #address-cells or #size-cells of a node
+ * @fdt: a validated tree
+ * @offset: the node
+ * @name: "#address-cells" or "#size-cells"
+ * @dflt: the value when the node does not have the property
+ * @cells: the value
+ * @error: FADUMP_ERROR_CORRUPT when the property is not one cell or
+ *     holds more than 4
+ *
+ * Returns: TRUE on success.
+ */
+gboolean fadump_fdt_node_cells(const FadumpFdt *fdt, int offset,
+                               const char *name, uint32_t dflt,
+                               uint32_t *cells, GError **error);
+
+/* The node's "device_type" is @type */
+gboolean fadump_fdt_node_is_type(const FadumpFdt *fdt, int offset,
+                                 const char *type);
+
+#endif /* FADUMP_FDT_NODES_H */

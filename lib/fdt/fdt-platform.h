@@ -1,0 +1,94 @@
+/*
+ * What a tree says about the machine it describes: its memory (the reg
+ * ranges of the memory nodes) and its processors (present ones under
+ * /cpus, the most there can be from /rtas ibm,lrdr-capacity).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_FDT_PLATFORM_H
+#define FADUMP_FDT_PLATFORM_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "fdt-blob.h"
+
+typedef struct FadumpMemRange {
+    uint64_t start;
+    uint64_t size;
+} FadumpMemRange;
+
+typedef struct FadumpFdtMemory {
+    GArray *ranges;     /* FadumpMemRange of every memory node, tree order */
+    GArray *merged;     /* sorted; overlapping and adjacent ranges joined */
+    uint64_t total;     /* bytes in @merged */
+} FadumpFdtMemory;
+
+typedef struct FadumpFdtCpus {
+    unsigned int nodes;             /* device_type "cpu" nodes under /cpus */
+    unsigned int present;           /* their hardware threads */
+    unsigned int threads_per_core;  /* most threads of one node */
+    gboolean max_known;             /* ibm,lrdr-capacity gave a count */
+    uint64_t max;                   /* most CPUs: cores * threads_per_core */
+} FadumpFdtCpus;
+
+/**
+ * fadump_fdt_parse_reg - decode a reg property into (address, size) pairs
+ * @value: the property value
+ * @len: its length
+ * @addr_cells: #address-cells of the parent node, 1 or 2
+ * @size_cells: #size-cells of the parent node, 0 to 2
+ * @ranges: a new GArray of FadumpMemRange (g_array_unref())
+ * @error: FADUMP_ERROR_UNSUPPORTED for other cell counts,
+ *     FADUMP_ERROR_CORRUPT when @len is not a whole number of pairs or a
+ *     range wraps past 2^64
+ *
+ * Returns: TRUE on success.
+ */
+gboolean fadump_fdt_parse_reg(const uint8_t *value, int len,
+                              uint32_t addr_cells, uint32_t size_cells,
+                              GArray **ranges, GError **error);
+
+/**
+ * fadump_fdt_memory - collect the memory ranges of a tree
+ * @fdt: a validated tree
+ * @index: its node index (fdt-nodes.h)
+ * @mem: filled in; fadump_fdt_memory_clear() frees what it holds
+ * @error: FADUMP_ERROR_NOT_FOUND when there is no memory node,
+ *     otherwise as fadump_fdt_parse_reg() and fadump_fdt_node_cells(),
+ *     the message naming the node
+ *
+ * Memory nodes are the children of the root whose device_type is
+ * "memory" (or, without device_type, named memory or memory@...).
+ *
+ * Returns: TRUE on success; on failure @mem holds nothing.
+ */
+gboolean fadump_fdt_memory(const FadumpFdt *fdt, GArray *index,
+                           FadumpFdtMemory *mem, GError **error);
+
+void fadump_fdt_memory_clear(FadumpFdtMemory *mem);
+
+/* [start, start + len) lies within one merged range of @mem (len 0: the
+ * address itself does) */
+gboolean fadump_fdt_memory_contains(const FadumpFdtMemory *mem,
+                                    uint64_t start, uint64_t len);
+
+/**
+ * fadump_fdt_cpus - count the processors of a tree
+ * @fdt: a validated tree
+ * @index: its node index
+ * @cpus: filled in
+ * @error: FADUMP_ERROR_NOT_FOUND without /cpus, FADUMP_ERROR_CORRUPT for
+ *     an ibm,ppc-interrupt-server#s that is not whole cells
+ *
+ * A cpu node stands for as many threads as its
+ * ibm,ppc-interrupt-server#s has cells (1 without it).  The maximum is
+ * known when /rtas has an ibm,lrdr-capacity of at least 5 cells: its
+ * fifth is the most processors (cores, as QEMU counts them).
+ *
+ * Returns: TRUE on success.
+ */
+gboolean fadump_fdt_cpus(const FadumpFdt *fdt, GArray *index,
+                         FadumpFdtCpus *cpus, GError **error);
+
+#endif /* FADUMP_FDT_PLATFORM_H */

@@ -1,0 +1,38 @@
+/*
+ * The device tree of a running QEMU, fetched over its QMP socket with the
+ * dumpdtb command (QEMU 7.2 and later, built with FDT support).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_FDT_QMP_H
+#define FADUMP_FDT_QMP_H
+
+#include <glib.h>
+
+#include "fdt-blob.h"
+
+/* Longest QMP message accepted from QEMU */
+#define FADUMP_QMP_MAX_MESSAGE  (4u * 1024 * 1024)
+
+/**
+ * fadump_fdt_fetch_qmp - fetch and validate the current DTB of a QEMU
+ * @socket_path: QEMU's QMP socket (-qmp unix:PATH,server=on,wait=off)
+ * @timeout_s: seconds to wait for each reply
+ * @error: FADUMP_ERROR_IO when the socket cannot be reached, QEMU does
+ *     not answer in time or closes the connection, or the file QEMU
+ *     wrote cannot be read; FADUMP_ERROR_UNSUPPORTED when QEMU has no
+ *     dumpdtb command; FADUMP_ERROR_CORRUPT for a reply that is not QMP;
+ *     FADUMP_ERROR_MISMATCH when QEMU refuses a command (its error is in
+ *     the message); otherwise as fadump_fdt_new_from_data()
+ *
+ * QEMU writes the DTB into a private temporary directory of this
+ * process, removed afterwards: QEMU must run on this host and be able
+ * to write there (same user, or root).
+ *
+ * Returns: the tree, its origin "qmp:@socket_path", or NULL with @error
+ *     set.
+ */
+FadumpFdt *fadump_fdt_fetch_qmp(const char *socket_path,
+                                unsigned int timeout_s, GError **error);
+
+#endif /* FADUMP_FDT_QMP_H */

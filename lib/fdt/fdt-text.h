@@ -1,0 +1,53 @@
+/*
+ * Plain-text rendering: trees in a dtc-like syntax with the known
+ * properties decoded, check reports one problem a line, diffs one change
+ * a line (decoded values line by line).  Text is appended to a GString;
+ * nothing is printed here.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_FDT_TEXT_H
+#define FADUMP_FDT_TEXT_H
+
+#include <glib.h>
+
+#include "fdt-blob.h"
+#include "fdt-check.h"
+#include "fdt-decode.h"
+#include "fdt-diff.h"
+
+/**
+ * fadump_text_value_lines - a decoded value as lines of text
+ * @v: the value
+ *
+ * The first line is what follows "name = " (empty for a boolean
+ * property); the others continue it (the kernel-dump report), without
+ * indentation.
+ *
+ * Returns: a NULL-terminated vector of at least one line (g_strfreev()).
+ */
+char **fadump_text_value_lines(const FadumpValue *v);
+
+/**
+ * fadump_text_tree - append a (sub)tree
+ * @out: where the text goes
+ * @fdt: a validated tree
+ * @index: its node index
+ * @start: position in @index of the subtree's root
+ * @raw: show values undecoded
+ */
+void fadump_text_tree(GString *out, const FadumpFdt *fdt, GArray *index,
+                      int start, gboolean raw);
+
+/* Append a check report: one "PATH[: PROPERTY]: MESSAGE" line a problem */
+void fadump_text_check(GString *out, const FadumpCheckReport *report);
+
+/* Append a one-paragraph summary of a check report (what was found) */
+void fadump_text_check_summary(GString *out, const FadumpCheckReport *report,
+                               const char *origin);
+
+/* Append a diff between trees named @a_name and @b_name */
+void fadump_text_diff(GString *out, const FadumpDiff *diff,
+                      const char *a_name, const char *b_name);
+
+#endif /* FADUMP_FDT_TEXT_H */
