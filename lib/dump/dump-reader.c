@@ -1,0 +1,337 @@
+/*
+ * Opening a dump and reading guest memory out of it (see dump-reader.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dump-format.h"
+#include "fadump-byteorder.h"
+#include "fadump-error.h"
+
+/* Formats in the order they are asked; raw only answers when told to */
+static const FadumpDumpFormat *const formats[] = {
+    &fadump_dump_format_raw,
+    &fadump_dump_format_elf,
+};
+
+/* Reads this large give their pages of the mapping back afterwards */
+#define DROP_AFTER_READ     (1u << 20)
+
+struct FadumpDump {
+    FadumpDumpFile file;
+    char *path;
+    const FadumpDumpFormat *format;
+    void *state;
+    const FadumpMemRange *ranges;
+    size_t n_ranges;
+};
+
+static void dump_close_file(FadumpDump *dump)
+{
+    if (dump->file.map) {
+        munmap((void *)dump->file.map, dump->file.size);
+        dump->file.map = NULL;
+    }
+    if (dump->file.fd >= 0) {
+        close(dump->file.fd);
+        dump->file.fd = -1;
+    }
+}
+
+void fadump_dump_free(FadumpDump *dump)
+{
+    if (!dump) {
+        return;
+    }
+    if (dump->format && dump->state) {
+        dump->format->cleanup(dump->state);
+    }
+    dump_close_file(dump);
+    g_free(dump->path);
+    g_free(dump);
+}
+
+static gboolean check_ranges(const FadumpMemRange *r, size_t n,
+                             GError **error)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].size == 0 || r[i].paddr + r[i].size - 1 < r[i].paddr) {
+            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+                        "memory range %zu (0x%" G_GINT64_MODIFIER "x, 0x%"
+                        G_GINT64_MODIFIER "x bytes) is empty or wraps",
+                        i, r[i].paddr, r[i].size);
+            return FALSE;
+        }
+        if (i && r[i].paddr < r[i - 1].paddr + r[i - 1].size) {
+            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+                        "memory ranges overlap: [0x%" G_GINT64_MODIFIER
+                        "x, 0x%" G_GINT64_MODIFIER "x) and [0x%"
+                        G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x)",
+                        r[i - 1].paddr, r[i - 1].paddr + r[i - 1].size,
+                        r[i].paddr, r[i].paddr + r[i].size);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+FadumpDump *fadump_dump_open(const char *path, const FadumpDumpOptions *opts,
+                             GError **error)
+{
+    static const FadumpDumpOptions no_opts = { 0 };
+    g_autoptr(FadumpDump) dump = g_new0(FadumpDump, 1);
+    struct stat st;
+
+    opts = opts ? opts : &no_opts;
+    dump->path = g_strdup(path);
+    dump->file.path = dump->path;
+    dump->file.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (dump->file.fd < 0) {
+        int e = errno;
+
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s: %s", path,
+                    g_strerror(e));
+        return NULL;
+    }
+    if (fstat(dump->file.fd, &st) < 0) {
+        int e = errno;
+
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s: %s", path,
+                    g_strerror(e));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG,
+                    "%s: not a regular file", path);
+        return NULL;
+    }
+    dump->file.size = st.st_size;
+    if (dump->file.size) {
+        void *map = mmap(NULL, dump->file.size, PROT_READ, MAP_SHARED,
+                         dump->file.fd, 0);
+
+        if (map == MAP_FAILED) {
+            int e = errno;
+
+            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO,
+                        "%s: cannot map %" G_GUINT64_FORMAT " bytes: %s",
+                        path, dump->file.size, g_strerror(e));
+            return NULL;
+        }
+        dump->file.map = map;
+    }
+
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+        void *state = NULL;
+        GError *err = NULL;
+
+        switch (formats[i]->probe(&dump->file, opts, &state, &err)) {
+        case FADUMP_PROBE_NOT_MINE:
+            continue;
+        case FADUMP_PROBE_ERROR:
+            g_propagate_prefixed_error(error, err, "%s: %s dump: ", path,
+                                       formats[i]->name);
+            return NULL;
+        case FADUMP_PROBE_MINE:
+            break;
+        }
+        dump->format = formats[i];
+        dump->state = state;
+        dump->ranges = formats[i]->ranges(state, &dump->n_ranges);
+        if (!check_ranges(dump->ranges, dump->n_ranges, &err)) {
+            g_propagate_prefixed_error(error, err, "%s: %s dump: ", path,
+                                       formats[i]->name);
+            return NULL;
+        }
+        return g_steal_pointer(&dump);
+    }
+    g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED,
+                "%s: not a dump this tool reads (an ELF core from QMP "
+                "dump-guest-memory, or a raw RAM image with its base address "
+                "given)", path);
+    return NULL;
+}
+
+const char *fadump_dump_format_name(const FadumpDump *dump)
+{
+    return dump->format->name;
+}
+
+const char *fadump_dump_path(const FadumpDump *dump)
+{
+    return dump->path;
+}
+
+uint64_t fadump_dump_file_size(const FadumpDump *dump)
+{
+    return dump->file.size;
+}
+
+const FadumpMemRange *fadump_dump_ranges(const FadumpDump *dump, size_t *n)
+{
+    *n = dump->n_ranges;
+    return dump->ranges;
+}
+
+/* The range holding @paddr, or NULL */
+static const FadumpMemRange *find_range(const FadumpDump *dump,
+                                        uint64_t paddr)
+{
+    size_t lo = 0, hi = dump->n_ranges;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const FadumpMemRange *r = &dump->ranges[mid];
+
+        if (paddr < r->paddr) {
+            hi = mid;
+        } else if (paddr - r->paddr >= r->size) {
+            lo = mid + 1;
+        } else {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+gboolean fadump_dump_covers(const FadumpDump *dump, uint64_t paddr,
+                            uint64_t len)
+{
+    while (len) {
+        const FadumpMemRange *r = find_range(dump, paddr);
+        uint64_t n;
+
+        if (!r) {
+            return FALSE;
+        }
+        n = MIN(len, r->size - (paddr - r->paddr));
+        paddr += n;
+        len -= n;
+    }
+    return TRUE;
+}
+
+static void not_found(GError **error, uint64_t paddr, uint64_t len)
+{
+    g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
+                "guest memory at 0x%" G_GINT64_MODIFIER "x (0x%"
+                G_GINT64_MODIFIER "x bytes wanted) is not in the dump",
+                paddr, len);
+}
+
+gboolean fadump_dump_read(FadumpDump *dump, uint64_t paddr, void *buf,
+                          size_t len, GError **error)
+{
+    uint8_t *out = buf;
+
+    if (len && paddr + len - 1 < paddr) {
+        not_found(error, paddr, len);
+        return FALSE;
+    }
+    while (len) {
+        const FadumpMemRange *r = find_range(dump, paddr);
+        size_t n;
+
+        if (!r) {
+            not_found(error, paddr, len);
+            return FALSE;
+        }
+        n = MIN(len, r->size - (paddr - r->paddr));
+        if (!dump->format->read(dump->state, r, paddr, out, n, error)) {
+            return FALSE;
+        }
+        out += n;
+        paddr += n;
+        len -= n;
+    }
+    return TRUE;
+}
+
+gboolean fadump_dump_extent(FadumpDump *dump, uint64_t paddr, uint64_t len,
+                            FadumpExtent *ret, GError **error)
+{
+    const FadumpMemRange *r = find_range(dump, paddr);
+
+    if (!r) {
+        not_found(error, paddr, len);
+        return FALSE;
+    }
+    if (!dump->format->locate) {
+        return FALSE;
+    }
+    len = MIN(len, r->size - (paddr - r->paddr));
+    return dump->format->locate(dump->state, r, paddr, len, ret);
+}
+
+FadumpMemRange *fadump_dump_ram_map(const FadumpDump *dump, size_t *n)
+{
+    FadumpMemRange *map = g_new0(FadumpMemRange, MAX(dump->n_ranges, 1));
+    size_t k = 0;
+
+    for (size_t i = 0; i < dump->n_ranges; i++) {
+        const FadumpMemRange *r = &dump->ranges[i];
+
+        if (k && map[k - 1].paddr + map[k - 1].size == r->paddr) {
+            map[k - 1].size += r->size;
+        } else {
+            map[k].paddr = r->paddr;
+            map[k].size = r->size;
+            k++;
+        }
+    }
+    *n = k;
+    return map;
+}
+
+gboolean fadump_dump_file_read(const FadumpDumpFile *file,
+                               const FadumpMemRange *r, uint64_t paddr,
+                               void *buf, size_t len, GError **error)
+{
+    uint64_t off = paddr - r->paddr;
+    size_t stored = 0;
+
+    /* The format checked the span against the file size when it opened */
+    if (off < r->file_size) {
+        stored = MIN(len, r->file_size - off);
+        g_assert(fadump_span_ok(file->size, r->file_offset + off, stored));
+        memcpy(buf, file->map + r->file_offset + off, stored);
+        if (stored >= DROP_AFTER_READ) {
+            /* Streaming reads must not pile the file up in our RSS */
+            uintptr_t page = sysconf(_SC_PAGESIZE);
+            uintptr_t s = (uintptr_t)(file->map + r->file_offset + off);
+            uintptr_t e = s + stored;
+
+            s = (s + page - 1) & ~(page - 1);
+            e &= ~(page - 1);
+            if (e > s) {
+                madvise((void *)s, e - s, MADV_DONTNEED);
+            }
+        }
+    }
+    memset((uint8_t *)buf + stored, 0, len - stored);
+    return TRUE;
+}
+
+gboolean fadump_dump_file_locate(const FadumpDumpFile *file,
+                                 const FadumpMemRange *r, uint64_t paddr,
+                                 uint64_t len, FadumpExtent *ret)
+{
+    uint64_t off = paddr - r->paddr;
+
+    if (off < r->file_size) {
+        ret->fd = file->fd;
+        ret->offset = r->file_offset + off;
+        ret->len = MIN(len, r->file_size - off);
+    } else {
+        ret->fd = -1;
+        ret->offset = 0;
+        ret->len = len;
+    }
+    return TRUE;
+}

@@ -1,0 +1,117 @@
+/*
+ * Finding the dump memory structure (see fadump-locate.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "fadump-locate.h"
+#include "fadump-byteorder.h"
+#include "fadump-error.h"
+#include "fadump-fdh.h"
+
+#define FDM_FULL_SIZE   (FADUMP_FDM_HEADER_SIZE + \
+                         FADUMP_FDM_MAX_SECTIONS * FADUMP_FDM_SECTION_SIZE)
+#define SCAN_CHUNK      (8u << 20)
+
+gboolean fadump_fdm_read_at(FadumpDump *dump, uint64_t addr, FadumpFdm *ret,
+                            GError **error)
+{
+    uint8_t buf[FDM_FULL_SIZE];
+    size_t len = 0;
+    GError *err = NULL;
+
+    /* As much of the largest structure as the dump has from @addr */
+    while (len < sizeof(buf) && fadump_dump_covers(dump, addr + len, 8)) {
+        len += 8;
+    }
+    if (len == 0) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
+                    "dump memory structure at 0x%" G_GINT64_MODIFIER "x: "
+                    "that address is not in the dump", addr);
+        return FALSE;
+    }
+    if (!fadump_dump_read(dump, addr, buf, len, &err) ||
+        !fadump_fdm_decode(buf, len, ret, &err)) {
+        g_propagate_prefixed_error(error, err, "dump memory structure at 0x%"
+                                   G_GINT64_MODIFIER "x: ", addr);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean fdh_magic_known(FadumpDump *dump, uint64_t addr)
+{
+    uint8_t m[8];
+    uint64_t v;
+
+    if (!fadump_dump_covers(dump, addr, 8) ||
+        !fadump_dump_read(dump, addr, m, 8, NULL)) {
+        return FALSE;
+    }
+    v = fadump_be64(m);
+    return v == FADUMP_FDH_MAGIC_SIG || v == FADUMP_FDH_MAGIC_INF ||
+           v == GUINT64_SWAP_LE_BE(FADUMP_FDH_MAGIC_SIG) ||
+           v == GUINT64_SWAP_LE_BE(FADUMP_FDH_MAGIC_INF);
+}
+
+/* A full check of the structure at @p (@avail bytes readable) */
+static gboolean candidate(FadumpDump *dump, const FadumpMemRange *ram,
+                          size_t n_ram, const uint8_t *p, size_t avail,
+                          FadumpRegistration *reg)
+{
+    FadumpFdm fdm;
+
+    return fadump_fdm_decode(p, avail, &fdm, NULL) &&
+           fadump_registration_from_fdm(&fdm, reg, NULL) &&
+           fadump_registration_plausible(reg, ram, n_ram, NULL) &&
+           fdh_magic_known(dump, reg->fdh_addr);
+}
+
+gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
+{
+    size_t n_ram;
+    g_autofree FadumpMemRange *ram = fadump_dump_ram_map(dump, &n_ram);
+    g_autofree uint8_t *buf = g_malloc(SCAN_CHUNK + FDM_FULL_SIZE);
+    g_autoptr(GArray) found = g_array_new(FALSE, TRUE,
+                                          sizeof(FadumpFdmCandidate));
+
+    for (size_t r = 0; r < n_ram; r++) {
+        uint64_t base = (ram[r].paddr + 7) & ~(uint64_t)7;
+        uint64_t end = ram[r].paddr + ram[r].size;
+
+        while (base < end && found->len < FADUMP_SCAN_MAX_CANDIDATES) {
+            /* Scan SCAN_CHUNK starts; read enough after for a structure */
+            uint64_t step = MIN((uint64_t)SCAN_CHUNK, end - base);
+            uint64_t len = MIN(step + FDM_FULL_SIZE, end - base);
+
+            if (!fadump_dump_read(dump, base, buf, len, error)) {
+                return FALSE;
+            }
+            for (uint64_t off = 0; off + FADUMP_FDM_HEADER_SIZE <= len &&
+                 off < step; off += 8) {
+                const uint8_t *p = buf + off;
+                uint64_t w = fadump_be64(p);
+                FadumpFdmCandidate c;
+
+                /* version 1, 3 to 10 sections, first at offset 40 */
+                if ((w >> 32) != FADUMP_FDM_FORMAT_VERSION ||
+                    ((w >> 16) & 0xffff) < 3 ||
+                    ((w >> 16) & 0xffff) > FADUMP_FDM_MAX_SECTIONS ||
+                    fadump_be32(p + 8) != FADUMP_FDM_HEADER_SIZE) {
+                    continue;
+                }
+                if (candidate(dump, ram, n_ram, p, len - off, &c.reg)) {
+                    c.addr = base + off;
+                    g_array_append_val(found, c);
+                    if (found->len == FADUMP_SCAN_MAX_CANDIDATES) {
+                        break;
+                    }
+                }
+            }
+            base += step;
+        }
+    }
+    *ret = g_steal_pointer(&found);
+    return TRUE;
+}

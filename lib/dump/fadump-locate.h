@@ -1,0 +1,53 @@
+/*
+ * Finding the registered dump memory structure in guest memory: at an
+ * address the caller knows (--fdm-addr), or by scanning RAM for a
+ * structure that reads like one Linux registered and whose crash-info
+ * header carries a known magic.  The kernel's own copy lives in its .bss;
+ * in a dump taken after the trigger the boot memory copy holds a second
+ * one, and in a capture boot the device tree a third.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_LOCATE_H
+#define FADUMP_LOCATE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "dump-reader.h"
+#include "fadump-registration.h"
+
+/* Scanning stops after this many matches */
+#define FADUMP_SCAN_MAX_CANDIDATES  16
+
+typedef struct FadumpFdmCandidate {
+    uint64_t addr;
+    FadumpRegistration reg;
+} FadumpFdmCandidate;
+
+/**
+ * fadump_fdm_read_at - decode the dump memory structure at @addr
+ * @dump: guest memory
+ * @addr: its guest physical address
+ * @ret: the decoded structure; untouched on failure
+ * @error: FADUMP_ERROR_NOT_FOUND when @addr is not in the dump, else
+ *     fadump_fdm_decode()'s errors; messages start with
+ *     "dump memory structure at 0x<addr>"
+ */
+gboolean fadump_fdm_read_at(FadumpDump *dump, uint64_t addr, FadumpFdm *ret,
+                            GError **error);
+
+/**
+ * fadump_fdm_scan - find registrations in guest memory
+ * @dump: guest memory
+ * @ret: FadumpFdmCandidate in address order (at most
+ *     FADUMP_SCAN_MAX_CANDIDATES): every 8-byte aligned structure that
+ *     decodes, is plausible (fadump_registration_plausible()) and whose
+ *     crash-info header starts with FADMPSIG or FADMPINF
+ * @error: a read error of the dump
+ *
+ * Reads memory in chunks: memory use does not depend on the RAM size.
+ */
+gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error);
+
+#endif /* FADUMP_LOCATE_H */

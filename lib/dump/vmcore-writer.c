@@ -1,0 +1,260 @@
+/*
+ * Writing a vmcore (see vmcore-writer.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "vmcore-writer.h"
+#include "fadump-error.h"
+
+#define CHUNK   (64u << 20)     /* progress and cancel granularity */
+#define BUFSZ   (4u << 20)      /* buffered copies */
+
+typedef struct Writer {
+    FadumpDump *dump;
+    const FadumpWriteOptions *opts;
+    const char *tmp;
+    int fd;
+    gboolean copy_range;
+    uint8_t *buf;
+    FadumpWriteStats stats;
+    uint64_t done, total;
+} Writer;
+
+static gboolean io_error(GError **error, const char *what, const char *path)
+{
+    int e = errno;
+
+    g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s %s: %s", what,
+                path, g_strerror(e));
+    return FALSE;
+}
+
+static gboolean write_all(Writer *w, const void *data, size_t len,
+                          uint64_t off, GError **error)
+{
+    const uint8_t *p = data;
+
+    while (len) {
+        ssize_t n = pwrite(w->fd, p, MIN(len, (size_t)1 << 30), off);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO;
+            }
+            return io_error(error, "writing", w->tmp);
+        }
+        p += n;
+        len -= n;
+        off += n;
+    }
+    return TRUE;
+}
+
+/*
+ * Copy @len bytes of file @fd at @in_off to @out_off: copy_file_range()
+ * while it works, then through the buffer
+ */
+static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
+                           uint64_t out_off, GError **error)
+{
+    while (len && w->copy_range) {
+        loff_t i = in_off, o = out_off;
+        ssize_t n = copy_file_range(fd, &i, w->fd, &o, MIN(len, CHUNK), 0);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+                      errno == EOPNOTSUPP || errno == EBADF)) {
+            /* Not between these files: copy through the buffer instead */
+            w->copy_range = FALSE;
+            break;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO;    /* the input shrank under us */
+            }
+            return io_error(error, "copying into", w->tmp);
+        }
+        w->stats.copy_range_bytes += n;
+        in_off += n;
+        out_off += n;
+        len -= n;
+    }
+    while (len) {
+        size_t want = MIN(len, BUFSZ);
+        ssize_t n = pread(fd, w->buf, want, in_off);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO;
+            }
+            return io_error(error, "reading", fadump_dump_path(w->dump));
+        }
+        if (!write_all(w, w->buf, n, out_off, error)) {
+            return FALSE;
+        }
+        w->stats.buffered_bytes += n;
+        in_off += n;
+        out_off += n;
+        len -= n;
+    }
+    return TRUE;
+}
+
+/* Through fadump_dump_read(), for formats that cannot locate bytes */
+static gboolean copy_read(Writer *w, uint64_t src, uint64_t len,
+                          uint64_t out_off, GError **error)
+{
+    while (len) {
+        size_t n = MIN(len, BUFSZ);
+
+        if (!fadump_dump_read(w->dump, src, w->buf, n, error) ||
+            !write_all(w, w->buf, n, out_off, error)) {
+            return FALSE;
+        }
+        w->stats.buffered_bytes += n;
+        src += n;
+        out_off += n;
+        len -= n;
+    }
+    return TRUE;
+}
+
+static gboolean cancelled(Writer *w, GError **error)
+{
+    if (w->opts->cancel && *w->opts->cancel) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG,
+                    "interrupted");
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean copy_segment(Writer *w, const FadumpVmcoreSegment *s,
+                             GError **error)
+{
+    uint64_t pos = 0;
+
+    while (pos < s->size) {
+        uint64_t want = MIN(s->size - pos, CHUNK);
+        FadumpExtent ext;
+        GError *err = NULL;
+
+        if (cancelled(w, error)) {
+            return FALSE;
+        }
+        if (!fadump_dump_extent(w->dump, s->src + pos, want, &ext, &err)) {
+            if (err) {
+                g_propagate_error(error, err);
+                return FALSE;
+            }
+            ext.fd = -1;
+            ext.len = 0;        /* cannot locate: read it */
+        }
+        if (ext.fd >= 0) {
+            if (!copy_range(w, ext.fd, ext.offset, ext.len,
+                            s->file_offset + pos, error)) {
+                return FALSE;
+            }
+            want = ext.len;
+        } else if (ext.len) {
+            w->stats.hole_bytes += ext.len;     /* zeros: a hole */
+            want = ext.len;
+        } else if (!copy_read(w, s->src + pos, want, s->file_offset + pos,
+                              error)) {
+            return FALSE;
+        }
+        pos += want;
+        w->done += want;
+        if (w->opts->progress) {
+            w->opts->progress(w->done, w->total, w->opts->progress_data);
+        }
+    }
+    return TRUE;
+}
+
+gboolean fadump_vmcore_write(const FadumpVmcoreLayout *layout,
+                             FadumpDump *dump, const char *path,
+                             const FadumpWriteOptions *opts,
+                             FadumpWriteStats *stats, GError **error)
+{
+    static const FadumpWriteOptions defaults = { 0 };
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    g_autofree uint8_t *buf = g_malloc(BUFSZ);
+    Writer w = { 0 };
+    gsize hlen, nlen;
+    const uint8_t *h = g_bytes_get_data(layout->header, &hlen);
+    const uint8_t *n = g_bytes_get_data(layout->notes, &nlen);
+    gboolean ok = FALSE;
+
+    w.opts = opts ? opts : &defaults;
+    w.dump = dump;
+    w.tmp = tmp;
+    w.buf = buf;
+    w.copy_range = !w.opts->no_copy_range;
+    w.stats.file_size = layout->file_size;
+    for (guint i = 0; i < layout->segments->len; i++) {
+        w.total += g_array_index(layout->segments, FadumpVmcoreSegment,
+                                 i).size;
+    }
+    w.fd = mkostemp(tmp, O_CLOEXEC);
+    if (w.fd < 0) {
+        return io_error(error, "creating a temporary file for", path);
+    }
+    if (!write_all(&w, h, hlen, 0, error) ||
+        !write_all(&w, n, nlen, hlen, error)) {
+        goto out;
+    }
+    for (guint i = 0; i < layout->segments->len; i++) {
+        if (!copy_segment(&w, &g_array_index(layout->segments,
+                                             FadumpVmcoreSegment, i),
+                          error)) {
+            goto out;
+        }
+    }
+    if (ftruncate(w.fd, layout->file_size) < 0) {
+        io_error(error, "setting the size of", tmp);
+        goto out;
+    }
+    if (w.opts->sync && fdatasync(w.fd) < 0) {
+        io_error(error, "syncing", tmp);
+        goto out;
+    }
+    if (close(w.fd) < 0) {
+        w.fd = -1;
+        io_error(error, "closing", tmp);
+        goto out;
+    }
+    w.fd = -1;
+    if (rename(tmp, path) < 0) {
+        io_error(error, "renaming the finished vmcore to", path);
+        goto out;
+    }
+    ok = TRUE;
+    if (stats) {
+        *stats = w.stats;
+    }
+out:
+    if (!ok) {
+        if (w.fd >= 0) {
+            close(w.fd);
+        }
+        unlink(tmp);
+    }
+    return ok;
+}

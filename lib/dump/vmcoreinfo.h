@@ -1,0 +1,43 @@
+/*
+ * VMCOREINFO: the "KEY=VALUE\n" text the crashed kernel keeps in an ELF
+ * note named "VMCOREINFO" (OSRELEASE=, PAGESIZE=, SYMBOL(x)=, ...,
+ * CRASHTIME= appended at the crash).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_VMCOREINFO_H
+#define FADUMP_VMCOREINFO_H
+
+#include <glib.h>
+#include <stdint.h>
+
+/* VMCOREINFO_NOTE_SIZE is 36 + PAGE_SIZE; refuse anything much larger */
+#define FADUMP_VMCOREINFO_MAX_SIZE  (4u << 20)
+
+/**
+ * fadump_vmcoreinfo_from_notes - the VMCOREINFO text of a note segment
+ * @buf: the segment (the kernel's vmcoreinfo_note buffer)
+ * @len: its size
+ * @big_endian: the kernel's byte order
+ * @addr: its guest physical address, for messages
+ * @error: FADUMP_ERROR_NOT_FOUND when no note named VMCOREINFO comes
+ *     before the terminator
+ *
+ * Returns: the text, NUL-terminated (g_free), or NULL
+ */
+char *fadump_vmcoreinfo_from_notes(const uint8_t *buf, uint64_t len,
+                                   gboolean big_endian, uint64_t addr,
+                                   GError **error);
+
+/* The value of @key ("PAGESIZE", "SYMBOL(_stext)"), or NULL; g_free() */
+char *fadump_vmcoreinfo_get(const char *text, const char *key);
+
+/**
+ * fadump_vmcoreinfo_page_size - PAGESIZE= as a number
+ * @error: FADUMP_ERROR_NOT_FOUND when absent, FADUMP_ERROR_CORRUPT when it
+ *     is not a power of two from 4 KiB to 1 MiB
+ */
+gboolean fadump_vmcoreinfo_page_size(const char *text, uint64_t *ret,
+                                     GError **error);
+
+#endif /* FADUMP_VMCOREINFO_H */

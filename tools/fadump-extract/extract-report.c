@@ -1,0 +1,547 @@
+/*
+ * fadump-extract's reports (see extract-report.h).  64-bit addresses go
+ * into JSON as "0x..." strings: JSON numbers lose precision past 2^53.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "extract-report.h"
+#include "fadump-ptregs.h"
+#include "vmcoreinfo.h"
+
+static void hex(JsonBuilder *b, const char *name, uint64_t v)
+{
+    g_autofree char *s = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", v);
+
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, s);
+}
+
+static void num(JsonBuilder *b, const char *name, gint64 v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, v);
+}
+
+static void str(JsonBuilder *b, const char *name, const char *v)
+{
+    json_builder_set_member_name(b, name);
+    if (v) {
+        json_builder_add_string_value(b, v);
+    } else {
+        json_builder_add_null_value(b);
+    }
+}
+
+static void flag(JsonBuilder *b, const char *name, gboolean v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, v);
+}
+
+static void strings(JsonBuilder *b, const char *name, const GPtrArray *a)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_array(b);
+    for (guint i = 0; a && i < a->len; i++) {
+        json_builder_add_string_value(b, a->pdata[i]);
+    }
+    json_builder_end_array(b);
+}
+
+static void input_json(JsonBuilder *b, FadumpDump *dump)
+{
+    size_t n;
+    const FadumpMemRange *r = fadump_dump_ranges(dump, &n);
+
+    json_builder_set_member_name(b, "input");
+    json_builder_begin_object(b);
+    str(b, "path", fadump_dump_path(dump));
+    str(b, "format", fadump_dump_format_name(dump));
+    num(b, "file_size", fadump_dump_file_size(dump));
+    json_builder_set_member_name(b, "ranges");
+    json_builder_begin_array(b);
+    for (size_t i = 0; i < n; i++) {
+        json_builder_begin_object(b);
+        hex(b, "paddr", r[i].paddr);
+        hex(b, "size", r[i].size);
+        hex(b, "file_offset", r[i].file_offset);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+}
+
+static void registration_json(JsonBuilder *b, const FadumpAnalysis *a)
+{
+    const FadumpRegistration *reg = &a->reg;
+    const FadumpFdm *fdm = &reg->fdm;
+    g_autofree char *status = fadump_status_flags_str(fdm->status_flags);
+
+    json_builder_set_member_name(b, "registration");
+    json_builder_begin_object(b);
+    str(b, "origin", fadump_fdm_origin_name(a->origin));
+    if (a->origin != FADUMP_FDM_FROM_DTB) {
+        hex(b, "address", a->fdm_addr);
+    }
+    if (a->candidates) {
+        json_builder_set_member_name(b, "candidates");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < a->candidates->len; i++) {
+            g_autofree char *s = g_strdup_printf(
+                "0x%" G_GINT64_MODIFIER "x",
+                g_array_index(a->candidates, FadumpFdmCandidate, i).addr);
+
+            json_builder_add_string_value(b, s);
+        }
+        json_builder_end_array(b);
+    }
+    num(b, "version", fdm->version);
+    num(b, "num_sections", fdm->num_sections);
+    hex(b, "status_flags", fdm->status_flags);
+    str(b, "status", status);
+    json_builder_set_member_name(b, "sections");
+    json_builder_begin_array(b);
+    for (unsigned int i = 0; i < fdm->num_sections; i++) {
+        const FadumpSection *s = &fdm->sections[i];
+        g_autofree char *errs = fadump_section_error_flags_str(s->error_flags);
+
+        json_builder_begin_object(b);
+        num(b, "index", i);
+        hex(b, "type", s->type);
+        str(b, "type_name", fadump_section_type_name(s->type));
+        hex(b, "request_flag", s->request_flag);
+        hex(b, "error_flags", s->error_flags);
+        str(b, "errors", errs);
+        hex(b, "source", s->source);
+        hex(b, "length", s->length);
+        hex(b, "bytes_dumped", s->bytes_dumped);
+        hex(b, "destination", s->destination);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "boot_regions");
+    json_builder_begin_array(b);
+    for (unsigned int i = 0; i < reg->n_boot; i++) {
+        json_builder_begin_object(b);
+        hex(b, "source", reg->boot[i].source);
+        hex(b, "length", reg->boot[i].length);
+        hex(b, "destination", reg->boot[i].destination);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    hex(b, "boot_memory_size", reg->boot_mem_size);
+    hex(b, "boot_mem_top", reg->boot_mem_top);
+    hex(b, "boot_mem_dest", reg->boot_mem_dest);
+    hex(b, "cpu_state_dest", reg->cpu_state_dest);
+    hex(b, "cpu_state_size", a->cpu_state_size);
+    hex(b, "hpte_size", a->hpte_size);
+    hex(b, "crash_info_header_addr", reg->fdh_addr);
+    if (reg->param_section >= 0) {
+        hex(b, "param_area", reg->param_area);
+    }
+    if (a->fdh.layout == FADUMP_FDH_LAYOUT_SIG) {
+        json_builder_set_member_name(b, "reserved_area");
+        json_builder_begin_object(b);
+        hex(b, "start", a->ra_start);
+        hex(b, "end", a->ra_end);
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+}
+
+static void fdh_json(JsonBuilder *b, const FadumpAnalysis *a)
+{
+    const FadumpFdh *fdh = &a->fdh;
+
+    json_builder_set_member_name(b, "crash_info_header");
+    json_builder_begin_object(b);
+    hex(b, "address", fdh->addr);
+    str(b, "magic", fadump_fdh_magic_name(fdh));
+    str(b, "linux", fdh->layout == FADUMP_FDH_LAYOUT_SIG ? "6.10+" : "<=6.9");
+    str(b, "byte_order", fdh->big_endian ? "big" : "little");
+    num(b, "size", fdh->size);
+    if (fdh->layout == FADUMP_FDH_LAYOUT_SIG) {
+        num(b, "version", fdh->version);
+        hex(b, "vmcoreinfo_raddr", fdh->vmcoreinfo_raddr);
+        hex(b, "vmcoreinfo_size", fdh->vmcoreinfo_size);
+    } else {
+        hex(b, "elfcorehdr_addr", fdh->elfcorehdr_addr);
+    }
+    if (fdh->crashing_cpu == FADUMP_FDH_CPU_UNKNOWN) {
+        str(b, "crashing_cpu", NULL);
+    } else {
+        num(b, "crashing_cpu", fdh->crashing_cpu);
+    }
+    num(b, "pt_regs_size", fdh->pt_regs_sz);
+    num(b, "cpu_mask_size", fdh->cpu_mask_sz);
+    json_builder_set_member_name(b, "cpu_mask");
+    json_builder_begin_array(b);
+    for (uint32_t c = 0; c < fdh->cpu_mask_sz * 8; c++) {
+        if (fadump_fdh_cpu_online(fdh, c)) {
+            json_builder_add_int_value(b, c);
+        }
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+}
+
+static void cpus_json(JsonBuilder *b, const FadumpAnalysis *a)
+{
+    const FadumpRegsave *rs = a->regsave;
+
+    json_builder_set_member_name(b, "register_save_area");
+    json_builder_begin_object(b);
+    hex(b, "address", a->reg.cpu_state_dest);
+    num(b, "version", rs->version);
+    hex(b, "num_cpu_offset", rs->num_cpu_offset);
+    num(b, "num_cpus", rs->num_cpus);
+    hex(b, "used", rs->used);
+    json_builder_set_member_name(b, "lists");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < rs->cpus->len; i++) {
+        const FadumpRegsaveCpu *c = &g_array_index(rs->cpus,
+                                                   FadumpRegsaveCpu, i);
+
+        json_builder_begin_object(b);
+        num(b, "cpu", c->id);
+        hex(b, "offset", c->offset);
+        num(b, "entries", c->n_entries);
+        num(b, "ignored_by_linux", c->n_ignored);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+
+    json_builder_set_member_name(b, "cpus");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < a->cpu_notes->len; i++) {
+        const FadumpCpuNote *n = &g_array_index(a->cpu_notes,
+                                                FadumpCpuNote, i);
+
+        json_builder_begin_object(b);
+        num(b, "note", i);
+        num(b, "cpu", n->cpu);
+        str(b, "registers_from", n->from_fdh ? "crash-info-header"
+                                             : "register-save-area");
+        json_builder_set_member_name(b, "regs");
+        json_builder_begin_object(b);
+        for (unsigned int w = 0; w < FADUMP_PT_REGS_WORDS; w++) {
+            hex(b, fadump_pt_regs_name(w), n->regs[w]);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static const char *phdr_type(uint32_t t)
+{
+    return t == 1 ? "LOAD" : t == 4 ? "NOTE" : t == 0 ? "NULL" : "other";
+}
+
+static void vmcore_json(JsonBuilder *b, const FadumpAnalysis *a)
+{
+    const FadumpVmcoreLayout *l = a->layout;
+    g_autofree char *crashtime = fadump_vmcoreinfo_get(a->vmcoreinfo,
+                                                       "CRASHTIME");
+
+    json_builder_set_member_name(b, "vmcoreinfo");
+    json_builder_begin_object(b);
+    str(b, "osrelease", a->osrelease);
+    num(b, "page_size", a->page_size);
+    str(b, "crashtime", crashtime);
+    num(b, "text_size", strlen(a->vmcoreinfo));
+    json_builder_end_object(b);
+
+    json_builder_set_member_name(b, "vmcore");
+    json_builder_begin_object(b);
+    str(b, "byte_order", l->big_endian ? "big" : "little");
+    num(b, "page_size", l->page_size);
+    num(b, "file_size", l->file_size);
+    num(b, "header_size", g_bytes_get_size(l->header));
+    num(b, "notes_size", l->notes_len);
+    json_builder_set_member_name(b, "phdrs");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < l->phdrs->len; i++) {
+        const FadumpPhdr *ph = &g_array_index(l->phdrs, FadumpPhdr, i);
+
+        json_builder_begin_object(b);
+        str(b, "type", phdr_type(ph->type));
+        hex(b, "offset", ph->offset);
+        hex(b, "vaddr", ph->vaddr);
+        hex(b, "paddr", ph->paddr);
+        hex(b, "filesz", ph->filesz);
+        hex(b, "memsz", ph->memsz);
+        hex(b, "flags", ph->flags);
+        hex(b, "align", ph->align);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "segments");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < l->segments->len; i++) {
+        const FadumpVmcoreSegment *s =
+            &g_array_index(l->segments, FadumpVmcoreSegment, i);
+
+        json_builder_begin_object(b);
+        hex(b, "file_offset", s->file_offset);
+        hex(b, "size", s->size);
+        hex(b, "from_paddr", s->src);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+}
+
+static void validation_json(JsonBuilder *b, const ExtractReport *r)
+{
+    const FadumpValidation *v = r->validation;
+
+    json_builder_set_member_name(b, "validation");
+    json_builder_begin_object(b);
+    str(b, "vmcore", r->validated);
+    flag(b, "match", v->match);
+    num(b, "expected_size", v->expected_size);
+    num(b, "actual_size", v->actual_size);
+    flag(b, "header_equal", v->header_equal);
+    flag(b, "notes_equal", v->notes_equal);
+    num(b, "expected_notes", v->expected_notes);
+    num(b, "actual_notes", v->actual_notes);
+    json_builder_set_member_name(b, "notes");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < v->note_checks->len; i++) {
+        const FadumpNoteCheck *c = v->note_checks->pdata[i];
+
+        json_builder_begin_object(b);
+        num(b, "index", c->index);
+        str(b, "name", c->name);
+        num(b, "type", c->type);
+        flag(b, "equal", c->equal);
+        if (c->problem) {
+            str(b, "problem", c->problem);
+        }
+        if (c->reg_diffs) {
+            json_builder_set_member_name(b, "register_differences");
+            json_builder_begin_array(b);
+            for (guint k = 0; k < c->reg_diffs->len; k++) {
+                const FadumpRegDiff *d = &g_array_index(c->reg_diffs,
+                                                        FadumpRegDiff, k);
+
+                json_builder_begin_object(b);
+                str(b, "register", fadump_pt_regs_name(d->word));
+                hex(b, "expected", d->expected);
+                hex(b, "actual", d->actual);
+                json_builder_end_object(b);
+            }
+            json_builder_end_array(b);
+        }
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "segments");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < v->segment_checks->len; i++) {
+        const FadumpSegmentCheck *s = v->segment_checks->pdata[i];
+
+        json_builder_begin_object(b);
+        hex(b, "paddr", s->paddr);
+        hex(b, "memsz", s->memsz);
+        flag(b, "present", s->present);
+        num(b, "pages", s->pages);
+        num(b, "differing_pages", s->differing_pages);
+        if (s->differing_pages) {
+            hex(b, "first_differing_page", s->first_diff_page);
+            hex(b, "first_differing_byte", s->first_diff_byte);
+        }
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    strings(b, "extra_loads", v->extra_loads);
+    strings(b, "problems", v->problems);
+    json_builder_set_member_name(b, "seconds");
+    json_builder_add_double_value(b, r->validate_seconds);
+    json_builder_end_object(b);
+}
+
+void extract_report_json(const ExtractReport *r, FILE *out)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    json_builder_begin_object(b);
+    if (r->dump) {
+        input_json(b, r->dump);
+    }
+    if (r->analysis) {
+        const FadumpAnalysis *a = r->analysis;
+
+        registration_json(b, a);
+        fdh_json(b, a);
+        cpus_json(b, a);
+        vmcore_json(b, a);
+        strings(b, "warnings", a->warnings);
+    }
+    if (r->output && r->write_stats) {
+        json_builder_set_member_name(b, "output");
+        json_builder_begin_object(b);
+        str(b, "path", r->output);
+        num(b, "file_size", r->write_stats->file_size);
+        num(b, "copy_range_bytes", r->write_stats->copy_range_bytes);
+        num(b, "buffered_bytes", r->write_stats->buffered_bytes);
+        num(b, "hole_bytes", r->write_stats->hole_bytes);
+        json_builder_set_member_name(b, "seconds");
+        json_builder_add_double_value(b, r->write_seconds);
+        json_builder_end_object(b);
+    }
+    if (r->validation) {
+        validation_json(b, r);
+    }
+    str(b, "error", r->error);
+    num(b, "exit_code", r->exit_code);
+    json_builder_end_object(b);
+
+    root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    text = json_generator_to_data(gen, NULL);
+    fprintf(out, "%s\n", text);
+}
+
+void extract_report_text_analysis(const ExtractReport *r, FILE *out)
+{
+    const FadumpAnalysis *a = r->analysis;
+    const FadumpRegistration *reg = &a->reg;
+    size_t n;
+
+    fadump_dump_ranges(r->dump, &n);
+    fprintf(out, "input: %s (%s, %zu memory range%s)\n",
+            fadump_dump_path(r->dump), fadump_dump_format_name(r->dump), n,
+            n == 1 ? "" : "s");
+    if (a->origin == FADUMP_FDM_FROM_DTB) {
+        fprintf(out, "registration: from the device tree's ibm,kernel-dump");
+    } else {
+        fprintf(out, "registration: at 0x%" G_GINT64_MODIFIER "x (%s",
+                a->fdm_addr, fadump_fdm_origin_name(a->origin));
+        if (a->candidates) {
+            fprintf(out, ", %u found", a->candidates->len);
+        }
+        fprintf(out, ")");
+    }
+    fprintf(out, ", %u sections\n", reg->fdm.num_sections);
+    for (unsigned int i = 0; i < reg->fdm.num_sections; i++) {
+        const FadumpSection *s = &reg->fdm.sections[i];
+
+        fprintf(out, "  [%u] %-10s src 0x%" G_GINT64_MODIFIER "x len 0x%"
+                G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x (dumped 0x%"
+                G_GINT64_MODIFIER "x, errors 0x%x)\n", i,
+                fadump_section_type_name(s->type), s->source, s->length,
+                s->destination, s->bytes_dumped, s->error_flags);
+    }
+    fprintf(out, "boot memory: 0x%" G_GINT64_MODIFIER "x bytes in %u "
+            "region%s, copy at 0x%" G_GINT64_MODIFIER "x, top 0x%"
+            G_GINT64_MODIFIER "x\n", reg->boot_mem_size, reg->n_boot,
+            reg->n_boot == 1 ? "" : "s", reg->boot_mem_dest,
+            reg->boot_mem_top);
+    fprintf(out, "crash-info header: 0x%" G_GINT64_MODIFIER "x %s (%s-endian, "
+            "%" G_GUINT64_FORMAT " bytes), crashing CPU ",
+            a->fdh.addr, fadump_fdh_magic_name(&a->fdh),
+            a->fdh.big_endian ? "big" : "little", a->fdh.size);
+    if (a->fdh.crashing_cpu == FADUMP_FDH_CPU_UNKNOWN) {
+        fprintf(out, "none\n");
+    } else {
+        fprintf(out, "%u\n", a->fdh.crashing_cpu);
+    }
+    fprintf(out, "kernel: %s, page size %" G_GUINT64_FORMAT "\n",
+            a->osrelease ? a->osrelease : "?", a->page_size);
+    fprintf(out, "CPUs: %u in the register save area, %u notes:",
+            a->regsave->num_cpus, a->cpu_notes->len);
+    for (guint i = 0; i < a->cpu_notes->len; i++) {
+        const FadumpCpuNote *c = &g_array_index(a->cpu_notes,
+                                                FadumpCpuNote, i);
+
+        fprintf(out, " %u%s", c->cpu, c->from_fdh ? "*" : "");
+    }
+    fprintf(out, " (* crashing: registers from the crash-info header)\n");
+    fprintf(out, "vmcore: %" G_GUINT64_FORMAT " bytes, %u program headers\n",
+            a->layout->file_size, a->layout->phdrs->len);
+    for (guint i = 0; i < a->layout->phdrs->len; i++) {
+        const FadumpPhdr *ph = &g_array_index(a->layout->phdrs,
+                                              FadumpPhdr, i);
+
+        fprintf(out, "  %-4s offset 0x%" G_GINT64_MODIFIER "x paddr 0x%"
+                G_GINT64_MODIFIER "x size 0x%" G_GINT64_MODIFIER "x\n",
+                phdr_type(ph->type), ph->offset, ph->paddr, ph->memsz);
+    }
+    for (guint i = 0; i < a->warnings->len; i++) {
+        fprintf(out, "warning: %s\n", (char *)a->warnings->pdata[i]);
+    }
+}
+
+void extract_report_text_validation(const ExtractReport *r, FILE *out)
+{
+    const FadumpValidation *v = r->validation;
+    guint equal_notes = 0, cpu_notes = 0;
+    uint64_t pages = 0, bad = 0;
+
+    for (guint i = 0; i < v->note_checks->len; i++) {
+        const FadumpNoteCheck *c = v->note_checks->pdata[i];
+
+        equal_notes += c->equal;
+        cpu_notes += c->type == 1;
+    }
+    for (guint i = 0; i < v->segment_checks->len; i++) {
+        const FadumpSegmentCheck *s = v->segment_checks->pdata[i];
+
+        pages += s->pages;
+        bad += s->differing_pages;
+    }
+    fprintf(out, "validate %s: %s\n", r->validated,
+            v->match ? "MATCH" : "MISMATCH");
+    fprintf(out, "  size: %" G_GUINT64_FORMAT " bytes, rebuilt %"
+            G_GUINT64_FORMAT "\n", v->actual_size, v->expected_size);
+    fprintf(out, "  headers: %s\n", v->header_equal ? "identical" : "differ");
+    fprintf(out, "  notes: %u in the vmcore, %u rebuilt, %u identical (%u "
+            "NT_PRSTATUS); note region %s\n", v->actual_notes,
+            v->expected_notes, equal_notes, cpu_notes,
+            v->notes_equal ? "identical" : "differs");
+    fprintf(out, "  PT_LOADs: %u rebuilt, %u extra in the vmcore; %"
+            G_GUINT64_FORMAT " pages compared, %" G_GUINT64_FORMAT
+            " differ\n", v->segment_checks->len, v->extra_loads->len, pages,
+            bad);
+    for (guint i = 0; i < v->segment_checks->len; i++) {
+        const FadumpSegmentCheck *s = v->segment_checks->pdata[i];
+
+        fprintf(out, "    [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                "x): ", s->paddr, s->paddr + s->memsz);
+        if (!s->present) {
+            fprintf(out, "missing\n");
+        } else if (s->differing_pages) {
+            fprintf(out, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                    " pages differ, first page 0x%" G_GINT64_MODIFIER "x\n",
+                    s->differing_pages, s->pages, s->first_diff_page);
+        } else {
+            fprintf(out, "%" G_GUINT64_FORMAT " pages identical\n",
+                    s->pages);
+        }
+    }
+    for (guint i = 0; i < v->note_checks->len; i++) {
+        const FadumpNoteCheck *c = v->note_checks->pdata[i];
+
+        for (guint k = 0; c->reg_diffs && k < c->reg_diffs->len; k++) {
+            const FadumpRegDiff *d = &g_array_index(c->reg_diffs,
+                                                    FadumpRegDiff, k);
+
+            fprintf(out, "  note %u: %s rebuilt 0x%" G_GINT64_MODIFIER "x, "
+                    "vmcore 0x%" G_GINT64_MODIFIER "x\n", c->index,
+                    fadump_pt_regs_name(d->word), d->expected, d->actual);
+        }
+    }
+    for (guint i = 0; i < v->problems->len; i++) {
+        fprintf(out, "  problem: %s\n", (char *)v->problems->pdata[i]);
+    }
+}
