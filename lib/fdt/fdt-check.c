@@ -369,9 +369,11 @@ static char *section_name(const FadumpFdm *fdm, unsigned int i)
                            fadump_section_type_name(fdm->sections[i].type));
 }
 
+/* Sections with a source in memory: all but CPU state and HPTE (QEMU's
+ * fadump_section_src_len()) */
 static gboolean is_copy_type(uint16_t type)
 {
-    return type == FADUMP_TYPE_REAL_MODE || type >= FADUMP_TYPE_OS_DEFINED;
+    return type != FADUMP_TYPE_CPU_STATE && type != FADUMP_TYPE_HPTE;
 }
 
 static gboolean ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
@@ -471,37 +473,53 @@ static void check_section(Ctx *c, const FadumpFdm *fdm, unsigned int i)
     check_section_memory(c, fdm, i);
 }
 
-/* No destination overlaps another section's source or destination */
+/* A copy preserved where it is: nothing written, nothing to overlap */
+static gboolean in_place(const FadumpSection *s)
+{
+    return is_copy_type(s->type) && s->source == s->destination;
+}
+
+/*
+ * No destination overlaps another section's source or destination, as
+ * QEMU requires at REGISTER (the copies must not depend on their order);
+ * a section preserved in place only has to be kept off by the others.
+ */
 static void check_overlaps(Ctx *c, const FadumpFdm *fdm)
 {
     for (unsigned int i = 0; i < fdm->num_sections; i++) {
         const FadumpSection *a = &fdm->sections[i];
 
-        if (!span_fits(a->destination, a->length)) {
+        if (!span_fits(a->destination, a->length) || in_place(a)) {
             continue;
         }
         for (unsigned int j = 0; j < fdm->num_sections; j++) {
             const FadumpSection *b = &fdm->sections[j];
-            g_autofree char *an = NULL, *bn = NULL;
+            g_autofree char *an = section_name(fdm, i);
+            g_autofree char *bn = section_name(fdm, j);
 
             if (!span_fits(b->destination, b->length) ||
                 !span_fits(b->source, b->length)) {
                 continue;
             }
-            if (j > i && ranges_overlap(a->destination, a->length,
-                                        b->destination, b->length)) {
-                an = section_name(fdm, i);
-                bn = section_name(fdm, j);
+            if (i == j) {
+                if (is_copy_type(a->type) &&
+                    ranges_overlap(a->destination, a->length, a->source,
+                                   a->length)) {
+                    problem(c, "/rtas", FADUMP_PROP_KERNEL_DUMP, "%s:"
+                            " destination overlaps its own source", an);
+                }
+                continue;
+            }
+            if (is_copy_type(b->type) &&
+                ranges_overlap(a->destination, a->length, b->source,
+                               b->length)) {
+                problem(c, "/rtas", FADUMP_PROP_KERNEL_DUMP, "%s:"
+                        " destination overlaps the source of %s", an, bn);
+            } else if (j > i && !in_place(b) &&
+                       ranges_overlap(a->destination, a->length,
+                                      b->destination, b->length)) {
                 problem(c, "/rtas", FADUMP_PROP_KERNEL_DUMP, "%s and %s:"
                         " destinations overlap", an, bn);
-            } else if (is_copy_type(b->type) &&
-                       !(i == j && b->source == b->destination) &&
-                       ranges_overlap(a->destination, a->length, b->source,
-                                      b->length)) {
-                an = section_name(fdm, i);
-                bn = section_name(fdm, j);
-                problem(c, "/rtas", FADUMP_PROP_KERNEL_DUMP, "%s: destination"
-                        " overlaps the source of %s", an, bn);
             }
         }
     }
