@@ -53,7 +53,7 @@ static gboolean libelf_failed(GError **error, const char *what)
     return FALSE;
 }
 
-/* Section headers: their table and their data lie within the file */
+/* Section headers: their table lies within the file */
 static gboolean check_sections(Elf *elf, const GElf_Ehdr *eh,
                                uint64_t size, size_t *ret_shnum,
                                GError **error)
@@ -88,6 +88,14 @@ static gboolean check_sections(Elf *elf, const GElf_Ehdr *eh,
                     (uint64_t)eh->e_shoff, size);
         return FALSE;
     }
+    *ret_shnum = shnum;
+    return TRUE;
+}
+
+/* Section data lies within the file (7.2+ puts it at the very end) */
+static gboolean check_section_data(Elf *elf, size_t shnum, uint64_t size,
+                                   GError **error)
+{
     for (size_t i = 1; i < shnum; i++) {
         Elf_Scn *scn = elf_getscn(elf, i);
         GElf_Shdr sh;
@@ -106,7 +114,6 @@ static gboolean check_sections(Elf *elf, const GElf_Ehdr *eh,
             return FALSE;
         }
     }
-    *ret_shnum = shnum;
     return TRUE;
 }
 
@@ -258,7 +265,8 @@ static gboolean elf_open(const FadumpDumpFile *file, ElfState *s,
     }
     if (check_sections(elf, &eh, file->size, &shnum, error) &&
         phdr_count(elf, &eh, shnum, file->size, &phnum, error) &&
-        read_segments(elf, phnum, file->size, s->ranges, error)) {
+        read_segments(elf, phnum, file->size, s->ranges, error) &&
+        check_section_data(elf, shnum, file->size, error)) {
         ok = TRUE;
     }
 out:

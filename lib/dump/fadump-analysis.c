@@ -98,17 +98,25 @@ static gboolean find_registration(FadumpAnalysis *a, FadumpDump *dump,
     }
     if (a->candidates->len == 0) {
         g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
-                    "no registered dump memory structure in guest memory "
-                    "(none whose crash-info header has a known magic): was "
-                    "fadump registered? Give --fdm-addr or --dtb");
+                    "no registered dump memory structure in guest memory: "
+                    "was fadump registered? Give --fdm-addr or --dtb");
         return FALSE;
     }
-    first = &g_array_index(a->candidates, FadumpFdmCandidate, 0);
-    for (guint i = 1; i < a->candidates->len; i++) {
+    /*
+     * Those with a known crash-info header; if there is none, the first
+     * one, so that its header's magic is reported
+     */
+    first = NULL;
+    for (guint i = 0; i < a->candidates->len; i++) {
         const FadumpFdmCandidate *c =
             &g_array_index(a->candidates, FadumpFdmCandidate, i);
 
-        if (!fadump_registration_same_layout(&first->reg, &c->reg)) {
+        if (!c->fdh_known) {
+            continue;
+        }
+        if (!first) {
+            first = c;
+        } else if (!fadump_registration_same_layout(&first->reg, &c->reg)) {
             g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_MISMATCH,
                         "the dump memory structures at 0x%" G_GINT64_MODIFIER
                         "x and 0x%" G_GINT64_MODIFIER "x describe different "
@@ -116,6 +124,9 @@ static gboolean find_registration(FadumpAnalysis *a, FadumpDump *dump,
                         first->addr, c->addr);
             return FALSE;
         }
+    }
+    if (!first) {
+        first = &g_array_index(a->candidates, FadumpFdmCandidate, 0);
     }
     a->fdm_addr = first->addr;
     a->reg = first->reg;

@@ -64,8 +64,7 @@ static gboolean candidate(FadumpDump *dump, const FadumpMemRange *ram,
 
     return fadump_fdm_decode(p, avail, &fdm, NULL) &&
            fadump_registration_from_fdm(&fdm, reg, NULL) &&
-           fadump_registration_plausible(reg, ram, n_ram, NULL) &&
-           fdh_magic_known(dump, reg->fdh_addr);
+           fadump_registration_plausible(reg, ram, n_ram, NULL);
 }
 
 gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
@@ -103,6 +102,7 @@ gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
                 }
                 if (candidate(dump, ram, n_ram, p, len - off, &c.reg)) {
                     c.addr = base + off;
+                    c.fdh_known = fdh_magic_known(dump, c.reg.fdh_addr);
                     g_array_append_val(found, c);
                     if (found->len == FADUMP_SCAN_MAX_CANDIDATES) {
                         break;

@@ -23,6 +23,7 @@
 typedef struct FadumpFdmCandidate {
     uint64_t addr;
     FadumpRegistration reg;
+    gboolean fdh_known;     /* its crash-info header has a known magic */
 } FadumpFdmCandidate;
 
 /**
@@ -42,8 +43,9 @@ gboolean fadump_fdm_read_at(FadumpDump *dump, uint64_t addr, FadumpFdm *ret,
  * @dump: guest memory
  * @ret: FadumpFdmCandidate in address order (at most
  *     FADUMP_SCAN_MAX_CANDIDATES): every 8-byte aligned structure that
- *     decodes, is plausible (fadump_registration_plausible()) and whose
- *     crash-info header starts with FADMPSIG or FADMPINF
+ *     decodes and is plausible (fadump_registration_plausible()); those
+ *     whose crash-info header starts with FADMPSIG or FADMPINF (either
+ *     byte order) are marked fdh_known
  * @error: a read error of the dump
  *
  * Reads memory in chunks: memory use does not depend on the RAM size.

@@ -1,0 +1,94 @@
+/*
+ * Test input generator: a guest memory image laid out the way a crashed
+ * Linux guest and our QEMU leave it after a fadump trigger, and the
+ * /proc/vmcore its capture kernel would export, computed here directly
+ * from the image (independently of lib/dump), plus writers for the dump
+ * files fadump-extract reads (QEMU dump-guest-memory ELF of either header
+ * layout and byte order, raw RAM).
+ *
+ * Linux 6.12 (FADMPSIG): the registered structure in "kernel .bss"
+ * (CPU state, HPTE, one real-mode region [0, M), optional parameter area),
+ * VMCOREINFO in boot memory (its raddr relocated into the copy), the
+ * crash-info header at F = B + M, the register save area at A written as
+ * our QEMU writes it, boot memory copied to B.
+ * Linux 6.1 (FADMPINF): three sections, no parameter area, the ELF core
+ * header the crashed kernel built right after the crash-info header.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FADUMP_GEN_H
+#define FADUMP_GEN_H
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef enum GenKernel {
+    GEN_LINUX_612,
+    GEN_LINUX_61,
+} GenKernel;
+
+typedef struct GenParams {
+    GenKernel kernel;
+    gboolean big_endian;        /* the guest kernel's byte order */
+    uint64_t page_size;         /* 65536 or 4096 */
+    uint64_t ram_size;          /* RAM is [0, ram_size) */
+    uint64_t boot_mem_size;     /* M (crashkernel=) */
+    unsigned int ncpus;         /* CPUs in the register save area */
+    unsigned int nr_cpus;       /* NR_CPUS: bits of the cpu mask */
+    uint64_t online_mask;       /* fdh cpu_mask (CPUs < 64) */
+    uint32_t crashing_cpu;      /* 0xffffffff: none */
+    uint64_t hpte_size;
+    gboolean param_area;        /* 6.12: register a parameter area */
+    gboolean clobber_boot;      /* the capture kernel has since run in
+                                   [0, M): only the copy keeps the fdm */
+} GenParams;
+
+/* 6.12, little endian, 64K pages, 32 MiB RAM, M = 8 MiB, 4 CPUs */
+void gen_params_default(GenParams *p);
+
+typedef struct GenImage {
+    GenParams p;
+    uint8_t *ram;               /* ram_size bytes */
+    uint64_t fdm_addr;          /* the kernel's registered copy */
+    uint64_t cpu_state_dest;    /* A */
+    uint64_t cpu_state_size;    /* C */
+    uint64_t boot_dest;         /* B */
+    uint64_t fdh_addr;          /* F */
+    uint64_t fdh_size;
+    uint64_t vmcoreinfo_paddr;  /* where the note lives */
+    uint64_t vmcoreinfo_raddr;  /* where the capture kernel reads it */
+    GByteArray *vmcore;         /* the expected /proc/vmcore */
+    /* the registers each emitted CPU note must hold, in note order */
+    unsigned int n_notes;
+    uint32_t note_cpu[64];
+    uint64_t note_regs[64][48];
+} GenImage;
+
+GenImage *gen_image_new(const GenParams *p);
+void gen_image_free(GenImage *img);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GenImage, gen_image_free)
+
+typedef enum GenElfLayout {
+    GEN_ELF_QEMU_OLD,           /* before 7.2: phdrs after the header */
+    GEN_ELF_QEMU_NEW,           /* 7.2+: section headers first */
+} GenElfLayout;
+
+/*
+ * Write the image as QMP dump-guest-memory's ELF would: @nloads PT_LOADs
+ * splitting RAM (more than 65535 gives PN_XNUM), four QEMU CPU notes per
+ * vCPU, in byte order @big_endian.
+ */
+void gen_write_qemu_elf(const GenImage *img, const char *path,
+                        GenElfLayout layout, gboolean big_endian,
+                        unsigned int nloads);
+
+void gen_write_raw(const GenImage *img, const char *path);
+
+/* The expected vmcore to a file */
+void gen_write_vmcore(const GenImage *img, const char *path);
+
+/* Byte-order helpers for tests that patch files */
+void gen_put(uint8_t *p, uint64_t v, int size, gboolean big_endian);
+uint64_t gen_get(const uint8_t *p, int size, gboolean big_endian);
+
+#endif /* FADUMP_GEN_H */
