@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""The fadump-extract command on generated guests (fadump-gen): its exit
+codes, its outputs, --json, and that a failure never leaves a file behind.
+
+Usage: test_cli.py FADUMP_EXTRACT FADUMP_GEN   (TAP on stdout)
+"""
+
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EXTRACT, GEN = sys.argv[1], sys.argv[2]
+results = []
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond), detail))
+
+
+def run(*args):
+    return subprocess.run([EXTRACT, *args], capture_output=True, text=True, timeout=120)
+
+
+def gen(d, *args):
+    os.makedirs(d, exist_ok=True)
+    subprocess.run([GEN, d, *args], check=True, timeout=120)
+
+
+def listing(d):
+    return sorted(os.listdir(d))
+
+
+def main():
+    top = tempfile.mkdtemp(prefix="fadump-cli-")
+    try:
+        for variant, args in (("612-le", []), ("612-be-old", ["--big-endian", "--old-layout"]),
+                              ("61-le", ["--kernel", "6.1"]),
+                              ("61-be", ["--kernel", "6.1", "--big-endian"])):
+            d = os.path.join(top, variant)
+            gen(d, *args)
+            out = os.path.join(d, "out.vmcore")
+            r = run(os.path.join(d, "dump.elf"), "-o", out)
+            check(f"{variant}: -o exits 0", r.returncode == 0, r.stderr)
+            check(f"{variant}: output equals the expected vmcore",
+                  os.path.exists(out) and filecmp.cmp(out, os.path.join(d, "expected.vmcore"),
+                                                      shallow=False))
+            check(f"{variant}: output is private (0600)",
+                  os.path.exists(out) and (os.stat(out).st_mode & 0o777) == 0o600)
+            r = run("--validate", os.path.join(d, "expected.vmcore"), os.path.join(d, "dump.elf"))
+            check(f"{variant}: --validate of the expected vmcore exits 0 (MATCH)",
+                  r.returncode == 0 and "MATCH" in r.stdout, r.stdout + r.stderr)
+
+        d = os.path.join(top, "612-le")
+        dump, expected = os.path.join(d, "dump.elf"), os.path.join(d, "expected.vmcore")
+
+        # raw image, explicit address
+        out = os.path.join(d, "raw.vmcore")
+        r = run("--raw-base", "0", os.path.join(d, "ram.raw"), "-o", out, "--no-copy-range")
+        check("raw: -o exits 0 and equals", r.returncode == 0 and filecmp.cmp(out, expected, shallow=False),
+              r.stderr)
+        with open(os.path.join(d, "fdm-addr")) as f:
+            addr = f.read().strip()
+        r = run("--fdm-addr", addr, dump, "-o", out)
+        check("--fdm-addr: exits 0 and equals", r.returncode == 0 and filecmp.cmp(out, expected, shallow=False),
+              r.stderr)
+        os.unlink(out)
+
+        # --json alone: the analysis, nothing written
+        r = run("--json", dump)
+        try:
+            rep = json.loads(r.stdout)
+        except ValueError as err:
+            rep = {}
+            check("--json is JSON", False, f"{err}: {r.stdout[:200]}")
+        check("--json exits 0", r.returncode == 0, r.stderr)
+        check("--json: registration found by scan",
+              rep.get("registration", {}).get("origin") == "scan")
+        check("--json: FADMPSIG, crashing CPU 0",
+              rep.get("crash_info_header", {}).get("magic") == "FADMPSIG"
+              and rep.get("crash_info_header", {}).get("crashing_cpu") == 0)
+        check("--json: 4 CPUs with registers", len(rep.get("cpus", [])) == 4
+              and "nip" in rep["cpus"][0].get("regs", {}))
+        check("--json: exit_code and no error", rep.get("exit_code") == 0 and rep.get("error") is None)
+
+        # --validate on a differing vmcore: exit 1, the page and register named
+        bad = os.path.join(d, "bad.vmcore")
+        shutil.copyfile(expected, bad)
+        with open(bad, "r+b") as f:
+            f.seek(os.path.getsize(bad) - 100)
+            b = f.read(1)
+            f.seek(-1, 1)
+            f.write(bytes([b[0] ^ 1]))
+        r = run("--validate", bad, dump)
+        check("--validate of a different vmcore exits 1", r.returncode == 1, r.stdout + r.stderr)
+        check("--validate names the differing page", "MISMATCH" in r.stdout and "first page 0x1ff0000"
+              in r.stdout, r.stdout)
+        r = run("--json", "--validate", bad, dump)
+        try:
+            v = json.loads(r.stdout).get("validation", {})
+        except ValueError:
+            v = {}
+        check("--json --validate: match false, one differing page",
+              r.returncode == 1 and v.get("match") is False
+              and sum(s["differing_pages"] for s in v.get("segments", [])) == 1, r.stdout[-500:])
+        os.unlink(bad)
+
+        # usage errors: 2
+        for args, what in (([], "no input"), (["a", "b"], "two inputs"),
+                           (["--fdm-addr", "zz", dump], "bad number"),
+                           (["--fdm-addr", "0", "--dtb", "x", dump], "--fdm-addr with --dtb"),
+                           (["--page-size", "1000", dump], "bad page size"),
+                           (["--bogus", dump], "unknown option")):
+            r = run(*args)
+            check(f"usage error ({what}) exits 2", r.returncode == 2, r.stderr)
+
+        # input errors: 3, and nothing written next to the output
+        before = listing(d)
+        cut = os.path.join(d, "cut.elf")
+        with open(dump, "rb") as src, open(cut, "wb") as dst:
+            dst.write(src.read(os.path.getsize(dump) // 2))
+        before = listing(d)
+        r = run(cut, "-o", os.path.join(d, "never.vmcore"))
+        check("truncated input exits 3", r.returncode == 3, r.stderr)
+        check("truncated input: the error says so", "truncated dump" in r.stderr, r.stderr)
+        check("truncated input: no file left", listing(d) == before, listing(d))
+        r = run("--json", cut, "-o", os.path.join(d, "never.vmcore"))
+        try:
+            rep = json.loads(r.stdout)
+        except ValueError:
+            rep = {}
+        check("--json on a failure reports the error and exit code",
+              rep.get("exit_code") == 3 and "truncated" in (rep.get("error") or ""), r.stdout)
+        os.unlink(cut)
+        r = run(os.path.join(d, "no-such-file"))
+        check("missing input exits 3", r.returncode == 3, r.stderr)
+        r = run("--raw-base", "0", os.path.join(d, "fdm-addr"))
+        check("raw image without a registration exits 3", r.returncode == 3
+              and "was fadump registered" in r.stderr, r.stderr)
+
+        # output errors: 4
+        r = run(dump, "-o", os.path.join(d, "no", "such", "dir", "vmcore"))
+        check("unwritable output exits 4", r.returncode == 4, r.stderr)
+        check("unwritable output: nothing left", listing(d) == listing(d) and
+              not any(n.startswith(".") for n in listing(d)), listing(d))
+
+        r = run("--help")
+        check("--help documents the exit codes", r.returncode == 0 and "Exit status:" in r.stdout
+              and "--validate" in r.stdout, r.stdout)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+    print(f"1..{len(results)}")
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} {name}")
+        if not ok and detail:
+            for line in str(detail).splitlines()[:20]:
+                print(f"# {line}")
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
