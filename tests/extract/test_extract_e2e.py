@@ -5,6 +5,11 @@ from QEMU's trigger dump and require it to be byte-identical to the real
 one: ``fadump-extract -o`` + a byte comparison, and ``--validate`` (every
 PT_LOAD page, every CPU's registers, the notes in count and order).
 
+A second QEMU dump is taken during the capture boot, once the capture
+kernel has /proc/vmcore (the harness's VM class is wrapped for that: the
+dump starts when run_cycle() sees "FADUMP-TEST: vmcore-size="); the
+vmcore rebuilt from it must validate byte for byte as well.
+
 Usage: test_extract_e2e.py FADUMP_EXTRACT
 Inputs (environment): as tests/e2e/test_crash_capture.py: FADUMP_QEMU,
 FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR (exit 77 when one is missing),
@@ -12,6 +17,7 @@ FADUMP_WORKDIR, FADUMP_KEEP=1 (keep the dumps and the rebuilt vmcore).
 Exit status: 0 pass, 1 fail, 77 skip.
 """
 
+import glob
 import json
 import os
 import subprocess
@@ -44,6 +50,50 @@ def run_tool(args, log_path):
     return res, secs
 
 
+CAPTURE_DUMP = "capture-dump.elf"
+OUR_BIG_FILES = (CAPTURE_DUMP, "rebuilt.vmcore")
+
+
+class CaptureDumpVM(e2e.VM):
+    """The harness's VM, taking a QEMU dump during the capture boot."""
+
+    capture_dump = None         # path once taken
+    capture_error = None
+
+    def wait_console(self, regex, *args, **kwargs):
+        m = super().wait_console(regex, *args, **kwargs)
+        if regex.startswith("^FADUMP-TEST: vmcore-size=") and CaptureDumpVM.capture_dump is None:
+            path = os.path.join(self.workdir, CAPTURE_DUMP)
+            say("capture kernel has /proc/vmcore: QMP dump-guest-memory of the capture boot")
+            try:
+                e2e._dump_guest_memory(self, path, "capture-boot dump")
+                CaptureDumpVM.capture_dump = path
+            except e2e.StepFailed as err:
+                CaptureDumpVM.capture_error = str(err)
+        return m
+
+
+def prune(base):
+    """Our big files of earlier runs (the harness prunes its own)."""
+    for d in glob.glob(os.path.join(base, "run-*")):
+        for name in OUR_BIG_FILES:
+            p = os.path.join(d, name)
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+def validate(tool, vmcore, dump, log_path, what, problems):
+    res, secs = run_tool([tool, "--validate", vmcore, dump], log_path)
+    say(f"fadump-extract --validate {os.path.basename(vmcore)} {os.path.basename(dump)}: "
+        f"exit {res.returncode} in {secs:.1f}s")
+    for line in res.stdout.splitlines():
+        print(f"    {line}")
+    if res.returncode != 0 or not res.stdout.startswith("validate") or \
+            "MATCH" not in res.stdout.splitlines()[0]:
+        problems.append(f"--validate with the {what} exited {res.returncode}: "
+                        f"{res.stderr.strip()}")
+
+
 def first_difference(a, b):
     """Offset of the first differing byte of two files, or None."""
     off = 0
@@ -72,6 +122,8 @@ def main():
     if not cfg.workdir and os.environ.get("FADUMP_BUILD_ROOT"):
         # Apart from the crash-capture test's runs and their pruning.
         cfg.work_base = os.path.join(os.environ["FADUMP_BUILD_ROOT"], "extract-e2e-work")
+        prune(cfg.work_base)
+    e2e.VM = CaptureDumpVM
     try:
         run = e2e.run_cycle(cfg)
     except e2e.StepFailed as err:
@@ -116,13 +168,17 @@ def main():
                 say(f"rebuilt vmcore is byte-identical to the capture kernel's ({real_size} bytes)")
 
         # 3. --validate: the tool's own comparison, per segment and CPU
-        res, secs = run_tool([tool, "--validate", run.vmcore_path, run.trigger_path],
-                             os.path.join(run.workdir, "validate.log"))
-        say(f"fadump-extract --validate: exit {res.returncode} in {secs:.1f}s")
-        for line in res.stdout.splitlines():
-            print(f"    {line}")
-        if res.returncode != 0 or "MATCH" not in res.stdout.splitlines()[0]:
-            problems.append(f"--validate exited {res.returncode}: {res.stderr.strip()}")
+        validate(tool, run.vmcore_path, run.trigger_path,
+                 os.path.join(run.workdir, "validate.log"), "trigger dump", problems)
+
+        # 4. the same from the dump taken during the capture boot
+        if CaptureDumpVM.capture_dump:
+            validate(tool, run.vmcore_path, CaptureDumpVM.capture_dump,
+                     os.path.join(run.workdir, "validate-capture.log"),
+                     "capture-boot dump", problems)
+        else:
+            problems.append(f"no dump was taken during the capture boot: "
+                            f"{CaptureDumpVM.capture_error or 'the harness never waited for vmcore-size'}")
     except (OSError, ValueError, KeyError, subprocess.SubprocessError) as err:
         problems.append(f"{type(err).__name__}: {err}")
     finally:
@@ -133,8 +189,11 @@ def main():
         print(f"FAIL: {p}")
     ok = not problems
     e2e.cleanup(run, ok)
+    if ok and not cfg.keep and CaptureDumpVM.capture_dump:
+        os.unlink(CaptureDumpVM.capture_dump)
     if ok:
-        print("PASS: fadump-extract rebuilt the capture kernel's /proc/vmcore byte for byte")
+        print("PASS: fadump-extract rebuilt the capture kernel's /proc/vmcore byte for byte "
+              "from the trigger dump and from the capture-boot dump")
     else:
         print(f"work dir kept for post-mortem: {run.workdir}")
     return 0 if ok else 1
