@@ -200,21 +200,32 @@ static const FadumpMemRange *find_range(const FadumpDump *dump,
     return NULL;
 }
 
-gboolean fadump_dump_covers(const FadumpDump *dump, uint64_t paddr,
-                            uint64_t len)
+uint64_t fadump_dump_readable(const FadumpDump *dump, uint64_t paddr,
+                              uint64_t max)
 {
-    while (len) {
+    uint64_t done = 0;
+
+    while (done < max) {
         const FadumpMemRange *r = find_range(dump, paddr);
         uint64_t n;
 
         if (!r) {
-            return FALSE;
+            break;
         }
-        n = MIN(len, r->size - (paddr - r->paddr));
+        n = MIN(max - done, r->size - (paddr - r->paddr));
+        done += n;
+        if (paddr + n < paddr) {
+            break;      /* the range ends at 2^64 */
+        }
         paddr += n;
-        len -= n;
     }
-    return TRUE;
+    return done;
+}
+
+gboolean fadump_dump_covers(const FadumpDump *dump, uint64_t paddr,
+                            uint64_t len)
+{
+    return fadump_dump_readable(dump, paddr, len) == len;
 }
 
 static void not_found(GError **error, uint64_t paddr, uint64_t len)

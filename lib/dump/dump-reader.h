@@ -78,6 +78,13 @@ const FadumpMemRange *fadump_dump_ranges(const FadumpDump *dump, size_t *n);
 gboolean fadump_dump_covers(const FadumpDump *dump, uint64_t paddr,
                             uint64_t len);
 
+/*
+ * How many of the @max bytes from @paddr the dump holds contiguously
+ * (0 when @paddr is not in it); never wraps past 2^64.
+ */
+uint64_t fadump_dump_readable(const FadumpDump *dump, uint64_t paddr,
+                              uint64_t max);
+
 /**
  * fadump_dump_read - read guest physical memory
  * @dump: the dump

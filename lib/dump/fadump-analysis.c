@@ -185,13 +185,10 @@ static void check_sections(FadumpAnalysis *a)
 static gboolean read_fdh(FadumpAnalysis *a, FadumpDump *dump, GError **error)
 {
     uint8_t buf[FADUMP_FDH_MAX_SIZE];
-    size_t len = 0;
     uint64_t addr = a->reg.fdh_addr;
+    size_t len = fadump_dump_readable(dump, addr, sizeof(buf));
     GError *err = NULL;
 
-    while (len < sizeof(buf) && fadump_dump_covers(dump, addr + len, 8)) {
-        len += 8;
-    }
     if (len == 0) {
         g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
                     "crash-info header at 0x%" G_GINT64_MODIFIER "x: not in "

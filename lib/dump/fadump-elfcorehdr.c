@@ -155,6 +155,7 @@ gboolean fadump_elfcorehdr_read(FadumpDump *dump, const FadumpFdh *fdh,
     g_autoptr(FadumpElfcorehdr) hdr = fadump_elfcorehdr_new(be);
     g_autofree uint8_t *table = NULL;
     GError *err = NULL;
+    uint64_t note_total = 0;
     uint16_t phnum;
 
     if (!fadump_dump_read(dump, addr, hdr->ehdr, FADUMP_EHDR_SIZE, &err)) {
@@ -192,11 +193,13 @@ gboolean fadump_elfcorehdr_read(FadumpDump *dump, const FadumpFdh *fdh,
         } else if (ph.type == PT_NOTE) {
             g_autofree uint8_t *buf = NULL;
 
-            if (ph.memsz > FADUMP_VMCOREINFO_MAX_SIZE) {
+            if (ph.memsz > FADUMP_VMCOREINFO_MAX_SIZE - note_total) {
                 HDR_ERROR(FADUMP_ERROR_UNSUPPORTED, "PT_NOTE %u of 0x%"
-                          G_GINT64_MODIFIER "x bytes, more than %u", i,
-                          ph.memsz, FADUMP_VMCOREINFO_MAX_SIZE);
+                          G_GINT64_MODIFIER "x bytes: the note segments "
+                          "would exceed %u bytes", i, ph.memsz,
+                          FADUMP_VMCOREINFO_MAX_SIZE);
             }
+            note_total += ph.memsz;
             buf = g_malloc(ph.memsz);
             if (!fadump_dump_read(dump, ph.offset, buf, ph.memsz, &err)) {
                 g_propagate_prefixed_error(error, err, "ELF core header at "

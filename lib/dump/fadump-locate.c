@@ -18,13 +18,10 @@ gboolean fadump_fdm_read_at(FadumpDump *dump, uint64_t addr, FadumpFdm *ret,
                             GError **error)
 {
     uint8_t buf[FDM_FULL_SIZE];
-    size_t len = 0;
+    /* As much of the largest structure as the dump has from @addr */
+    size_t len = fadump_dump_readable(dump, addr, sizeof(buf));
     GError *err = NULL;
 
-    /* As much of the largest structure as the dump has from @addr */
-    while (len < sizeof(buf) && fadump_dump_covers(dump, addr + len, 8)) {
-        len += 8;
-    }
     if (len == 0) {
         g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
                     "dump memory structure at 0x%" G_GINT64_MODIFIER "x: "
