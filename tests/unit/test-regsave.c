@@ -47,7 +47,7 @@ static void entry(Area *a, const char *name, uint64_t value)
 {
     char id[8] = { 0 };
 
-    strncpy(id, name, 8);
+    memcpy(id, name, MIN(strlen(name), sizeof(id)));
     entry_raw(a, id, value);
 }
 

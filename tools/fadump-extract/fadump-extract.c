@@ -52,6 +52,18 @@ typedef struct Options {
     char **inputs;
 } Options;
 
+static void options_clear(Options *o)
+{
+    g_free(o->output);
+    g_free(o->validate);
+    g_free(o->fdm_addr);
+    g_free(o->dtb);
+    g_free(o->raw_base);
+    g_free(o->page_size);
+    g_strfreev(o->inputs);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
+
 static gboolean parse_u64(const char *s, const char *what, uint64_t *ret,
                           GError **error)
 {
@@ -141,7 +153,7 @@ static int finish(ExtractReport *r, const Options *o, int code,
 
 int main(int argc, char **argv)
 {
-    Options o = { 0 };
+    g_auto(Options) o = { 0 };
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
           "Write the rebuilt vmcore to VMCORE", "VMCORE" },
