@@ -296,6 +296,15 @@ static void vmcore_json(JsonBuilder *b, const FadumpAnalysis *a)
     json_builder_end_object(b);
 }
 
+/* The CPU a rebuilt note is for, or -1 (VMCOREINFO) */
+static gint64 note_cpu(const ExtractReport *r, guint index)
+{
+    const GArray *cpus = r->analysis->cpu_notes;
+
+    return index < cpus->len
+           ? (gint64)g_array_index(cpus, FadumpCpuNote, index).cpu : -1;
+}
+
 static void validation_json(JsonBuilder *b, const ExtractReport *r)
 {
     const FadumpValidation *v = r->validation;
@@ -317,6 +326,9 @@ static void validation_json(JsonBuilder *b, const ExtractReport *r)
 
         json_builder_begin_object(b);
         num(b, "index", c->index);
+        if (note_cpu(r, c->index) >= 0) {
+            num(b, "cpu", note_cpu(r, c->index));
+        }
         str(b, "name", c->name);
         num(b, "type", c->type);
         flag(b, "equal", c->equal);
@@ -536,8 +548,9 @@ void extract_report_text_validation(const ExtractReport *r, FILE *out)
             const FadumpRegDiff *d = &g_array_index(c->reg_diffs,
                                                     FadumpRegDiff, k);
 
-            fprintf(out, "  note %u: %s rebuilt 0x%" G_GINT64_MODIFIER "x, "
-                    "vmcore 0x%" G_GINT64_MODIFIER "x\n", c->index,
+            fprintf(out, "  note %u (CPU %" G_GINT64_FORMAT "): %s rebuilt 0x%"
+                    G_GINT64_MODIFIER "x, vmcore 0x%" G_GINT64_MODIFIER "x\n",
+                    c->index, note_cpu(r, c->index),
                     fadump_pt_regs_name(d->word), d->expected, d->actual);
         }
     }
