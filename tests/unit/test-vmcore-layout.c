@@ -191,6 +191,50 @@ static void test_612_surrounded(void)
     g_assert_cmphex(phdr(hdr2->phdrs, 3)->memsz, ==, 512 * MiB);
 }
 
+/* Boot memory with a hole: two regions, copied back to back */
+static void test_612_boot_regions(void)
+{
+    FadumpFdm fdm = { .version = 1, .num_sections = 4, .first_offset = 40 };
+    FadumpRegistration reg;
+    FadumpFdh fdh = { .size = 432, .vmcoreinfo_raddr = 0x43110000,
+                      .vmcoreinfo_size = 0x10024 };
+    FadumpMemRange ram[] = { RANGE(0, 256 * MiB), RANGE(512 * MiB,
+                                                        3584 * MiB) };
+    g_autoptr(GBytes) notes = cpu_notes(1);
+    g_autoptr(GBytes) vmci = vmcoreinfo_note("PAGESIZE=65536\n", 0x10024);
+    uint64_t A = GiB, B = GiB + PG, ra_e;
+    FadumpElfcorehdrParams p = {
+        .reg = &reg, .fdh = &fdh, .ram = ram, .n_ram = 2, .page_size = PG,
+        .cpu_state_size = 0xde0, .cpu_notes = notes, .vmcoreinfo = vmci,
+        .e_flags = 2,
+    };
+    g_autoptr(FadumpElfcorehdr) hdr = NULL;
+
+    fdm.sections[0] = (FadumpSection) { 1, 0x1, 0, 0, 0xde0, 0, A };
+    fdm.sections[1] = (FadumpSection) { 1, 0x2, 0, 0, 0, 0, A + 0xde0 };
+    fdm.sections[2] = (FadumpSection) { 1, 0x11, 0, 0, 256 * MiB, 0, B };
+    fdm.sections[3] = (FadumpSection) { 1, 0x11, 0, 512 * MiB, 256 * MiB, 0,
+                                        B + 256 * MiB };
+    g_assert_true(fadump_registration_from_fdm(&fdm, &reg, NULL));
+    g_assert_cmpuint(reg.n_boot, ==, 2);
+    g_assert_cmphex(reg.boot_mem_size, ==, 512 * MiB);
+    g_assert_cmphex(reg.hole_size, ==, 256 * MiB);
+    g_assert_cmphex(reg.boot_mem_top, ==, 768 * MiB);
+    g_assert_cmphex(reg.fdh_addr, ==, B + 512 * MiB);
+    hdr = fadump_elfcorehdr_build(&p, NULL, &ra_e);
+    g_assert_cmphex(ra_e, ==, A + PG + 512 * MiB + 432);
+    g_assert_cmpuint(hdr->phdrs->len, ==, 2 + 2 + 2);
+    g_assert_cmphex(phdr(hdr->phdrs, 2)->paddr, ==, 0);
+    g_assert_cmphex(phdr(hdr->phdrs, 2)->offset, ==, B);
+    g_assert_cmphex(phdr(hdr->phdrs, 3)->paddr, ==, 512 * MiB);
+    g_assert_cmphex(phdr(hdr->phdrs, 3)->offset, ==, B + 256 * MiB);
+    /* [768M, A) below the reserved area, [ra_e, 4G) above it */
+    g_assert_cmphex(phdr(hdr->phdrs, 4)->paddr, ==, 768 * MiB);
+    g_assert_cmphex(phdr(hdr->phdrs, 4)->memsz, ==, A - 768 * MiB);
+    g_assert_cmphex(phdr(hdr->phdrs, 5)->paddr, ==, ra_e);
+    g_assert_cmphex(phdr(hdr->phdrs, 5)->memsz, ==, 4 * GiB - ra_e);
+}
+
 static FadumpElfcorehdr *plain_header(void)
 {
     FadumpElfcorehdr *hdr = fadump_elfcorehdr_new(TRUE);
@@ -307,6 +351,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vmcore-layout/612/one-range", test_612_one_range);
     g_test_add_func("/vmcore-layout/612/ranges", test_612_ranges);
     g_test_add_func("/vmcore-layout/612/surrounded", test_612_surrounded);
+    g_test_add_func("/vmcore-layout/612/boot-regions", test_612_boot_regions);
     g_test_add_func("/vmcore-layout/notes-walk", test_notes_walk);
     g_test_add_func("/vmcore-layout/errors", test_errors);
     return g_test_run();
