@@ -1,24 +1,35 @@
-"""One fadump crash -> capture cycle and the checks on its /proc/vmcore.
+"""fadump crash -> capture cycles and the checks on their /proc/vmcore.
 
-Shared by the meson test (test_crash_capture.py) and the demo (demo.py):
+Shared by the meson tests (test_crash_capture.py), the demo (demo.py) and
+the benchmark (tests/bench/fadump-preserve.py):
 
 1. ``config_from_env()`` reads FADUMP_QEMU, FADUMP_GUEST_DIR,
-   FADUMP_FIRMWARE_DIR (required) and FADUMP_WORKDIR & co (optional).
-2. ``run_cycle()`` boots the guest with fadump registered, lets it crash,
-   takes QEMU's own dump while the platform's memory-preserving reset is
-   held (the "trigger" oracle), continues into the capture kernel, which
-   copies /proc/vmcore to a virtio disk, and returns a :class:`Run`.
-3. ``analyse()`` checks that vmcore against the trigger dump and returns
-   one :class:`Check` per assertion (a)-(e).
+   FADUMP_FIRMWARE_DIR (required) and FADUMP_WORKDIR & co (optional);
+   ``apply_case()`` sets the parameters of one of the :data:`CASES`.
+2. ``run_case()`` boots the guest with fadump registered, optionally
+   migrates or resets it while registered, lets it crash, takes QEMU's own
+   dump while the VM is held after the platform preserved the dump (the
+   "trigger" oracle), continues into the capture kernel, which copies
+   /proc/vmcore to a virtio disk and then powers off, crashes again, or
+   releases the dump, registers again and crashes (another cycle).  It
+   returns a :class:`Result`: one :class:`Run` per crash, and the checks
+   of the lifecycle steps made on the way.
+3. ``analyse()`` checks one Run's vmcore against its trigger dump and
+   returns one :class:`Check` per assertion (a)-(g).
+
+There is one flow; the cases differ only in the parameters of
+:class:`Config`.
 """
 
 import bisect
+import contextlib
 import glob
 import os
 import re
 import secrets
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -27,7 +38,7 @@ from dataclasses import dataclass, field
 import elfcore
 from elfcore import ElfCore, ElfCoreError
 from qmp import QMPCommandError, QMPError
-from vm import VM, VMError
+from vm import HOLD_ACTIONS, VM, VMError
 
 # Step budgets (seconds); each covers all the waits of its step.  Their sum
 # stays below the meson test timeout so that these, with their precise
@@ -37,6 +48,9 @@ TRIGGER_TIMEOUT = 60    # "crashing" -> platform reset request (VM paused)
 DUMP_TIMEOUT = 300      # QMP dump-guest-memory of the whole guest
 CAPTURE_TIMEOUT = 300   # system_reset -> capture kernel printed "done"
 EXIT_TIMEOUT = 60       # "done" -> QEMU exits (guest poweroff)
+MIGRATE_TIMEOUT = 180   # destination QEMU start -> migration completed, running
+RESET_TIMEOUT = 180     # host reset -> the guest registered again
+# A second cycle (re-registration) repeats TRIGGER, DUMP and CAPTURE.
 
 
 class Budget:
@@ -54,18 +68,40 @@ COMPARED_REGS = [f"gpr{i}" for i in range(32)] + ["nip", "msr", "ccr", "link", "
 MSR_PR = 1 << 14
 KERNEL_BASE = 0xC000000000000000
 
+# The guest's control sector (tests/guest/init): CTL_FROM_END bytes before
+# the end of its disk; the host writes GO_TOKEN there for fadumptest.wait=go.
+CTL_FROM_END = 4096
+GO_TOKEN = b"FADUMPTEST-GO\n"
+
+# query-fadump / PAPR values
+FADUMP_CPU_STATE, FADUMP_HPTE = 0x0001, 0x0002
+STATUS_PERFORMED, STATUS_TRIGGERED, STATUS_ERROR = 0x8000, 0x4000, 0x2000
+
 
 class MissingInput(Exception):
     """A required input (env var) is not set: the test is skipped."""
 
 
 class StepFailed(Exception):
-    """The crash -> capture cycle could not be completed."""
+    """A step of the flow could not be completed."""
 
-    def __init__(self, step, message, context=()):
+    def __init__(self, step, message, context=(), case=""):
         self.step = step
+        self.message = message
         self.context = list(context)
-        super().__init__(f"step '{step}' failed: {message}")
+        self.case = case
+        super().__init__(self._text())
+
+    def _text(self):
+        where = f"case '{self.case}': " if self.case else ""
+        return f"{where}step '{self.step}' failed: {self.message}"
+
+    def set_case(self, case):
+        self.case = case
+        self.args = (self._text(),)
+
+    def __str__(self):
+        return self._text()
 
 
 def say(msg):
@@ -88,6 +124,33 @@ class Config:
     keep: bool = False
     qemu_extra_args: list = field(default_factory=list)
     append_extra: str = ""
+    # -- the case's parameters (see CASES) --
+    case: str = "default"
+    fadump_mode: str = "on"      # the guest's fadump=on|nocma
+    mmu: str = "radix"           # "hash": the guest's disable_radix
+    # How the VM is held after the platform preserved the dump, for the
+    # trigger dump: "action" (-action reboot=shutdown,shutdown=pause, then
+    # system_reset + cont), "pause" (-M fadump-pause=on, then cont), or
+    # "none" (no hold, no trigger dump: the benchmark).
+    hold: str = "action"
+    # Done while the dump is registered, before the crash: "" (nothing),
+    # "migrate" (to a second QEMU started with -incoming) or "host-reset"
+    # (QMP system_reset; the guest boots and registers again).
+    before_crash: str = ""
+    # The guest's fadumptest.capture: what each capture boot does after
+    # copying /proc/vmcore (copy, copy-crash, copy-release-register-crash).
+    capture: str = "copy"
+    trace: bool = False          # -trace spapr_fadump_* with timestamps
+    stop_after: str = ""         # "capture-boot": stop once the capture kernel has /proc/vmcore
+
+    @property
+    def capture_actions(self):
+        return [a for a in self.capture.split(",") if a]
+
+    def capture_action(self, n):
+        """What the n-th capture boot (1-based) does."""
+        acts = self.capture_actions or ["copy"]
+        return acts[min(n, len(acts)) - 1]
 
     @property
     def kernel(self):
@@ -123,9 +186,63 @@ def config_from_env(env=None):
     return cfg
 
 
+# name -> (what it tests, Config fields).  "default" is the configuration
+# the kernel and QEMU communities test: VOF, 4 vCPUs, 4 GiB, crashkernel=1G.
+CASES = {
+    "default": ("VOF, 4 vCPUs, 4 GiB, crashkernel=1G, radix MMU, fadump=on", {}),
+    "slof": ("SLOF instead of VOF", {"firmware": "slof"}),
+    "smp1": ("1 vCPU", {"smp": 1}),
+    "nocma": ("fadump=nocma (memblock reservation, no CMA)", {"fadump_mode": "nocma"}),
+    "hash": ("hash MMU (disable_radix): the HPTE section is filled", {"mmu": "hash"}),
+    "migrate": ("migration to a second QEMU while registered; the crash happens on the destination",
+                {"before_crash": "migrate"}),
+    "host-reset": ("QMP system_reset while registered: registration dropped, the guest registers again",
+                   {"before_crash": "host-reset"}),
+    "second-crash": ("the capture kernel crashes too: no second dump, the panic action applies",
+                     {"capture": "copy-crash"}),
+    "reregister": ("the capture kernel releases the dump, registers again and crashes: a second dump",
+                   {"capture": "copy-release-register-crash,copy"}),
+    "fadump-pause": ("-M fadump-pause=on holds the VM for the trigger dump; cont reboots",
+                     {"hold": "pause"}),
+}
+
+
+def apply_case(cfg, name):
+    """Set the parameters of case ``name`` on ``cfg``."""
+    if name not in CASES:
+        raise ValueError(f"unknown case {name!r} (known: {', '.join(CASES)})")
+    cfg.case = name
+    for key, value in CASES[name][1].items():
+        setattr(cfg, key, value)
+    return cfg
+
+
+def check_config(cfg):
+    problems = []
+    if cfg.firmware not in ("vof", "slof"):
+        problems.append(f"firmware {cfg.firmware!r} is not vof or slof")
+    if cfg.fadump_mode not in ("on", "nocma"):
+        problems.append(f"fadump_mode {cfg.fadump_mode!r} is not on or nocma")
+    if cfg.mmu not in ("radix", "hash"):
+        problems.append(f"mmu {cfg.mmu!r} is not radix or hash")
+    if cfg.hold not in ("action", "pause", "none"):
+        problems.append(f"hold {cfg.hold!r} is not action, pause or none")
+    if cfg.before_crash not in ("", "migrate", "host-reset"):
+        problems.append(f"before_crash {cfg.before_crash!r} is not '', migrate or host-reset")
+    acts = cfg.capture_actions
+    bad = [a for a in acts if a not in ("copy", "copy-crash", "copy-release-register-crash")]
+    if bad or not acts:
+        problems.append(f"capture {cfg.capture!r}: unknown action(s) {bad}")
+    elif acts[-1] == "copy-release-register-crash":
+        problems.append(f"capture {cfg.capture!r} never ends (the last action repeats)")
+    if cfg.hold == "none" and not cfg.stop_after:
+        problems.append("hold 'none' takes no trigger dump: only for stop_after runs")
+    return problems
+
+
 def check_inputs(cfg):
     """Inputs that are set must exist: a wrong path is a failure, not a skip."""
-    problems = []
+    problems = check_config(cfg)
     if not (os.path.isfile(cfg.qemu) and os.access(cfg.qemu, os.X_OK)):
         problems.append(f"FADUMP_QEMU={cfg.qemu} is not an executable file")
     for name in ("vmlinux", "System.map", "initramfs.cpio.gz"):
@@ -144,7 +261,7 @@ def size_bytes(text):
     return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30, "T": 40}[m.group(2)]
 
 
-BIG_FILES = ("trigger-dump.elf", "vmcore.elf", "vm.disk.raw")
+BIG_FILES = ("trigger-dump*.elf", "vmcore*.elf", "vm.disk.raw")
 
 
 def make_workdir(cfg):
@@ -159,8 +276,7 @@ def make_workdir(cfg):
     old = sorted(glob.glob(os.path.join(base, "run-*")))
     for d in old:
         for name in BIG_FILES:
-            p = os.path.join(d, name)
-            if os.path.exists(p):
+            for p in glob.glob(os.path.join(d, name)):
                 os.unlink(p)
     for d in old[:-9]:
         shutil.rmtree(d, ignore_errors=True)
@@ -229,15 +345,17 @@ class Symbols:
 
 
 # ---------------------------------------------------------------------------
-# the cycle
+# the flow
 @dataclass
 class Run:
+    """One crash: the kernel that crashed, the trigger, its capture boot."""
     cfg: Config
     workdir: str
     marker: str
+    index: int = 1                  # 1 for the first crash, 2 after a re-registration
     append: str = ""
-    first_console: str = ""
-    capture_console: str = ""
+    first_console: str = ""         # console of the kernel that crashed
+    capture_console: str = ""       # console of the capture boot that followed
     guest_cpus: int = 0
     busy_loops: int = 0
     crash_cpu_console: int = None   # "CPU: n ... PID:" of the panic report
@@ -246,6 +364,7 @@ class Run:
     trigger_status: dict = None
     fadump_triggered: dict = None   # FADUMP_TRIGGERED event data (our QEMU only)
     fadump_info: dict = None        # query-fadump after the trigger (our QEMU only)
+    capture_action: str = ""
     trigger_path: str = ""
     vmcore_path: str = ""
     vmcore_size: int = 0
@@ -253,6 +372,17 @@ class Run:
     qemu_version: str = ""
     timings: dict = field(default_factory=dict)
     log_paths: list = field(default_factory=list)
+    # flow bookkeeping
+    console_start: int = 0          # console position where this kernel's output starts
+    console_prefix: str = ""        # console of a migration's source
+    capture_mark: int = 0           # console position of the capture boot
+    capture_budget: object = None
+    pause_problems: list = field(default_factory=list)
+    pause_details: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return f"crash {self.index}"
 
     def fadump_lines(self, which):
         """The fadump-related console lines of one boot: the guest's
@@ -271,187 +401,674 @@ class Run:
         return lines
 
 
+@dataclass
+class Result:
+    """What run_case() returns: one Run per crash, the lifecycle checks."""
+    cfg: Config
+    workdir: str
+    runs: list = field(default_factory=list)
+    checks: list = field(default_factory=list)   # Check, made during the flow
+    timings: dict = field(default_factory=dict)
+    trace_log: str = ""                          # with cfg.trace: QEMU's trace lines
+    qmp_events: list = field(default_factory=list)
+    log_paths: list = field(default_factory=list)
+
+
 def _console_context(vm, pattern=r"fadump|firmware-assisted|FADUMP-TEST|rtas|panic", limit=40):
+    if vm is None:
+        return []
     lines = [l for l in vm.console_text().splitlines() if re.search(pattern, l, re.I)]
     return lines[-limit:]
 
 
-def run_cycle(cfg, progress=say):
-    """Boot, crash, take the trigger dump, capture; return a Run.
+def guest_append(cfg, marker):
+    """The guest's kernel command line for a case."""
+    words = ["console=hvc0", f"fadump={cfg.fadump_mode}", f"crashkernel={cfg.crashkernel}",
+             f"fadumptest.marker={marker}", "fadumptest.action=crash"]
+    if cfg.mmu == "hash":
+        words.append("disable_radix")
+    if cfg.before_crash:
+        words.append("fadumptest.wait=go")
+    if cfg.capture != "copy":
+        words.append(f"fadumptest.capture={cfg.capture}")
+    return " ".join(words + [cfg.append_extra]).strip()
 
-    Raises StepFailed (with the step name) when any step goes wrong; QEMU
-    is killed and its logs are kept in the work directory.
+
+# Console lines that end a wait as a failure.
+FIRST_FAIL = (r"FADUMP-TEST: error=[^\n]*", r"Kernel panic - not syncing[^\n]*")
+CAPTURE_FAIL = FIRST_FAIL + (r"FADUMP-TEST: boot=first[^\n]*", r"FADUMP-TEST: no-disk")
+
+
+def run_case(cfg, progress=say):
+    """Run the case that ``cfg`` describes; return a :class:`Result`.
+
+    Raises StepFailed (with the case and step) when a step goes wrong;
+    QEMU is killed and its logs are kept in the work directory.
     """
-    problems = check_inputs(cfg)
-    if problems:
-        raise StepFailed("inputs", "; ".join(problems))
-    workdir = make_workdir(cfg)
-    marker = "fadumptest-" + secrets.token_hex(12)
-    run = Run(cfg=cfg, workdir=workdir, marker=marker)
-    run.append = (f"console=hvc0 fadump=on crashkernel={cfg.crashkernel} "
-                  f"fadumptest.marker={marker} fadumptest.action=crash {cfg.append_extra}").strip()
-    ram = size_bytes(cfg.mem)
-    progress(f"work dir {workdir}")
-    try:
-        ver = subprocess.run([cfg.qemu, "--version"], capture_output=True, text=True, timeout=30)
-        run.qemu_version = ver.stdout.splitlines()[0] if ver.stdout else "?"
-    except (OSError, subprocess.SubprocessError) as err:
-        raise StepFailed("inputs", f"cannot run {cfg.qemu} --version: {err}") from err
-    progress(f"QEMU: {cfg.qemu} ({run.qemu_version})")
-    progress(f"guest: {cfg.guest_dir}")
+    return _Flow(cfg, progress).run()
 
-    vm = VM(cfg.qemu, workdir, kernel=cfg.kernel, initrd=cfg.initrd, append=run.append,
-            firmware_dir=cfg.firmware_dir, firmware=cfg.firmware, mem=cfg.mem, smp=cfg.smp,
-            disk_size=ram, extra_args=cfg.qemu_extra_args, name="vm")
-    run.log_paths = [vm.cmdline_path, vm.qemu_log_path, vm.console_path, vm.qmp_log_path]
-    step = "launch QEMU"
-    t0 = time.monotonic()
-    boot = Budget(BOOT_TIMEOUT)
-    try:
-        with vm:
-            vm.launch()
-            # -- first boot ------------------------------------------------
-            step = "first boot"
-            # Until "crashing", a panic is a failure.
-            fail = (r"FADUMP-TEST: error=[^\n]*", r"Kernel panic - not syncing[^\n]*")
-            first = vm.wait_console(r"^FADUMP-TEST: boot=first", boot(), "FADUMP-TEST: boot=first",
-                                    fail=fail)
-            run.timings["boot"] = time.monotonic() - t0
-            progress(f"first kernel reached init after {run.timings['boot']:.1f}s")
-            # The protocol lines that follow are looked for in any order.
-            boot_mark = first.end()
-            step = "first boot: fadump registration"
-            reg = vm.wait_console(r"^FADUMP-TEST: fadump-registered=(\S+)", boot(),
-                                  since=boot_mark, fail=fail)
-            if reg.group(1) != "1":
-                en = re.search(r"^FADUMP-TEST: fadump-enabled=(\S+)", vm.console_text(), re.M)
-                raise StepFailed(step, f"guest reports fadump-registered={reg.group(1)} "
-                                 f"(fadump-enabled={en.group(1) if en else '?'}); the platform did not "
-                                 f"accept ibm,configure-kernel-dump (stock QEMU without fadump?)",
-                                 _console_context(vm))
-            progress("fadump registered in the first kernel")
-            step = "first boot: guest setup"
-            cpus = vm.wait_console(r"^FADUMP-TEST: cpus=(\d+)", boot(), since=boot_mark, fail=fail)
-            run.guest_cpus = int(cpus.group(1))
-            vm.wait_console(r"^FADUMP-TEST: marker-written", boot(), since=boot_mark, fail=fail)
-            busy = vm.wait_console(r"^FADUMP-TEST: busy-loops=(\d+)", boot(), since=boot_mark,
-                                   fail=fail)
-            run.busy_loops = int(busy.group(1))
-            m = re.search(r"^FADUMP-TEST: crashing-cpu=(\d+)", vm.console_text()[boot_mark:], re.M)
-            run.crash_cpu_guest = int(m.group(1)) if m else None
-            if run.guest_cpus != cfg.smp:
-                raise StepFailed(step, f"guest sees {run.guest_cpus} CPUs, QEMU has -smp {cfg.smp}")
-            vm.wait_console(r"^FADUMP-TEST: crashing$", boot(), since=boot_mark, fail=fail)
-            run.timings["crashing"] = time.monotonic() - t0
-            progress(f"guest sees {run.guest_cpus} CPUs, {run.busy_loops} busy loops; crashing "
-                     f"at {run.timings['crashing']:.1f}s")
 
-            # -- trigger: os-term -> preservation -> reset request -> paused
-            step = "trigger: memory-preserving reset request"
-            run.trigger_event = _wait_trigger(vm, step)
-            run.trigger_status = vm.qmp.execute("query-status", timeout=30)
-            run.timings["trigger"] = time.monotonic() - t0
-            progress(f"platform requested reset: {run.trigger_event.get('data')} -> VM "
-                     f"{run.trigger_status.get('status')} at {run.timings['trigger']:.1f}s")
-            if run.trigger_status.get("running"):
-                raise StepFailed(step, f"VM still running after the reset request: {run.trigger_status}")
-            # Extras of our QEMU; a QEMU without them is still tested.
+def run_cycle(cfg, progress=say):
+    """The first crash of run_case() (the demo's single cycle)."""
+    return run_case(cfg, progress).runs[0]
+
+
+class _Flow:
+    def __init__(self, cfg, progress):
+        self.cfg = cfg
+        self.progress = progress
+        self.step = "inputs"
+        self.vm = None
+        self.vms = []
+        self.result = None
+        self.t0 = time.monotonic()
+        self.qemu_version = ""
+
+    # -- helpers ------------------------------------------------------------
+    def fail(self, message, context=None):
+        raise StepFailed(self.step, message,
+                         _console_context(self.vm) if context is None else context)
+
+    def elapsed(self):
+        return time.monotonic() - self.t0
+
+    def record(self, key, title, problems, summary, details=()):
+        """A lifecycle check made during the flow."""
+        c = Check(key, title, ok=not problems,
+                  summary=summary if not problems else "; ".join(problems),
+                  details=list(details))
+        self.result.checks.append(c)
+        self.progress(f"check ({key}): {'PASS' if c.ok else 'FAIL'}: {c.summary}")
+        return c
+
+    def new_vm(self, name, stack, incoming=None):
+        cfg = self.cfg
+        extra = list(cfg.qemu_extra_args)
+        if cfg.trace:
+            extra += ["-trace", "enable=spapr_fadump_*", "-msg", "timestamp=on"]
+        if incoming:
+            extra += ["-incoming", incoming]
+        first = self.vms[0] if self.vms else None
+        vm = VM(cfg.qemu, self.result.workdir, kernel=cfg.kernel, initrd=cfg.initrd,
+                append=self.append, firmware_dir=cfg.firmware_dir, firmware=cfg.firmware,
+                mem=cfg.mem, smp=cfg.smp, disk_size=size_bytes(cfg.mem),
+                disk_path=first.disk_path if first else None, create_disk=first is None,
+                machine_props=["fadump-pause=on"] if cfg.hold == "pause" else [],
+                actions=HOLD_ACTIONS if cfg.hold == "action" else
+                "reboot=reset,shutdown=poweroff,panic=pause",
+                extra_args=extra, name=name)
+        stack.enter_context(vm)
+        self.vms.append(vm)
+        self.result.log_paths += [vm.cmdline_path, vm.qemu_log_path, vm.console_path,
+                                  vm.qmp_log_path, vm.debug_log_path]
+        return vm
+
+    def query_fadump(self, vm=None):
+        try:
+            return (vm or self.vm).qmp.execute("query-fadump", timeout=30)
+        except QMPCommandError as err:
+            self.progress(f"no query-fadump: {err}")
+            return None
+
+    def next_event(self, names, deadline, vm=None):
+        """The first queued or arriving event named in ``names``; None at
+        the deadline or when QEMU has exited."""
+        vm = vm or self.vm
+        while True:
+            ev = vm.qmp.take_event(names)
+            if ev is not None:
+                return ev
+            if not vm.alive() or time.monotonic() >= deadline:
+                return None
+            try:
+                vm.qmp.poll_events(0.2)
+            except QMPError:
+                if not vm.alive():
+                    return None
+                raise
+
+    def system_reset(self, what):
+        """QMP system_reset; returns the RESET event.  With the hold's
+        -action reboot=shutdown every reset, a host's too, would be a
+        shutdown: reboot=reset for the time of the reset."""
+        vm = self.vm
+        if self.cfg.hold == "action":
+            vm.qmp.execute("set-action", {"reboot": "reset"}, timeout=30)
+        vm.qmp.execute("system_reset", timeout=30)
+        ev = self.wait_event("RESET", 60, what)
+        if self.cfg.hold == "action":
+            vm.qmp.execute("set-action", {"reboot": "shutdown"}, timeout=30)
+        return ev
+
+    def wait_event(self, names, timeout, what):
+        ev = self.next_event(names, time.monotonic() + timeout)
+        if ev is None:
+            why = f"QEMU exited (status {self.vm.proc.returncode})" if not self.vm.alive() else \
+                f"not within {timeout}s"
+            self.fail(f"no QMP event {'/'.join(names) if isinstance(names, tuple) else names} "
+                      f"({what}): {why}")
+        return ev
+
+    # -- the flow -----------------------------------------------------------
+    def run(self):
+        cfg = self.cfg
+        problems = check_inputs(cfg)
+        if problems:
+            raise StepFailed("inputs", "; ".join(problems))
+        workdir = make_workdir(cfg)
+        self.result = Result(cfg=cfg, workdir=workdir)
+        marker = "fadumptest-" + secrets.token_hex(12)
+        self.append = guest_append(cfg, marker)
+        self.progress(f"case {cfg.case}: {CASES.get(cfg.case, ('custom',))[0]}")
+        self.progress(f"work dir {workdir}")
+        try:
+            ver = subprocess.run([cfg.qemu, "--version"], capture_output=True, text=True, timeout=30)
+            self.qemu_version = ver.stdout.splitlines()[0] if ver.stdout else "?"
+        except (OSError, subprocess.SubprocessError) as err:
+            raise StepFailed("inputs", f"cannot run {cfg.qemu} --version: {err}") from err
+        self.progress(f"QEMU: {cfg.qemu} ({self.qemu_version})")
+        self.progress(f"guest: {cfg.guest_dir}")
+        self.t0 = time.monotonic()
+        run = None
+        with contextlib.ExitStack() as stack:
+            try:
+                self.step = "launch QEMU"
+                self.vm = self.new_vm("vm", stack)
+                self.vm.launch()
+                run = self.new_run(marker, console_start=0)
+                self.first_boot(run, stack)
+                while True:
+                    self.trigger(run)
+                    if cfg.hold == "none" and cfg.stop_after:
+                        self.capture_boot(run)
+                        return self.stop_early(run)
+                    action = self.capture_boot(run)
+                    if action == "copy-release-register-crash":
+                        run = self.reregister(run)
+                        continue
+                    if action == "copy-crash":
+                        self.capture_crash(run)
+                    else:
+                        self.poweroff(run)
+                    break
+            except StepFailed as err:
+                if not err.case:
+                    err.set_case(cfg.case)
+                raise
+            except (VMError, QMPError, OSError) as err:
+                raise StepFailed(self.step, str(err), _console_context(self.vm),
+                                 case=cfg.case) from err
+            finally:
+                self.collect()
+        self.take_vmcore(run, last=True)
+        return self.result
+
+    def collect(self):
+        """Keep what the logs say once QEMU is gone."""
+        if self.cfg.trace:
+            parts = []
+            for vm in self.vms:
+                try:
+                    with open(vm.debug_log_path, errors="replace") as f:
+                        parts.append(f.read())
+                except OSError:
+                    pass
+            self.result.trace_log = "".join(parts)
+        self.result.qmp_events = [ev for vm in self.vms if vm.qmp is not None
+                                  for ev in vm.qmp.history]
+
+    def new_run(self, marker, console_start):
+        run = Run(cfg=self.cfg, workdir=self.result.workdir, marker=marker,
+                  index=len(self.result.runs) + 1, append=self.append,
+                  qemu_version=self.qemu_version, log_paths=self.result.log_paths)
+        run.console_start = console_start
+        self.result.runs.append(run)
+        return run
+
+    def stop_early(self, run):
+        run.first_console = run.first_console or self.vm.console_since(run.console_start)
+        run.capture_console = self.vm.console_since(run.capture_mark)
+        self.vm.kill()
+        self.collect()
+        return self.result
+
+    # -- first boot ---------------------------------------------------------
+    def boot_registered(self, run, budget, what):
+        """Wait for a first boot that registered; return the console
+        position of its boot=first line."""
+        vm = self.vm
+        self.step = what
+        first = vm.wait_console(r"^FADUMP-TEST: boot=first", budget(), "FADUMP-TEST: boot=first",
+                                fail=FIRST_FAIL)
+        run.timings.setdefault("boot", self.elapsed())
+        self.progress(f"{what}: kernel reached init at {self.elapsed():.1f}s")
+        mark = first.end()
+        self.step = f"{what}: fadump registration"
+        reg = vm.wait_console(r"^FADUMP-TEST: fadump-registered=(\S+)", budget(),
+                              since=mark, fail=FIRST_FAIL)
+        if reg.group(1) != "1":
+            en = re.search(r"^FADUMP-TEST: fadump-enabled=(\S+)", vm.console_since(mark), re.M)
+            self.fail(f"guest reports fadump-registered={reg.group(1)} "
+                      f"(fadump-enabled={en.group(1) if en else '?'}); the platform did not "
+                      f"accept ibm,configure-kernel-dump (stock QEMU without fadump?)")
+        self.progress(f"{what}: fadump registered")
+        return mark
+
+    def crash_setup(self, run, mark, budget, what):
+        """Read the lines of init's prepare_crash (cpus, marker, busy loops)."""
+        vm = self.vm
+        self.step = f"{what}: guest setup"
+        cpus = vm.wait_console(r"^FADUMP-TEST: cpus=(\d+)", budget(), since=mark, fail=FIRST_FAIL)
+        run.guest_cpus = int(cpus.group(1))
+        m = vm.wait_console(r"^FADUMP-TEST: marker=(\S+)$", budget(), since=mark, fail=FIRST_FAIL)
+        run.marker = m.group(1)
+        vm.wait_console(r"^FADUMP-TEST: marker-written", budget(), since=mark, fail=FIRST_FAIL)
+        busy = vm.wait_console(r"^FADUMP-TEST: busy-loops=(\d+)", budget(), since=mark, fail=FIRST_FAIL)
+        run.busy_loops = int(busy.group(1))
+        m = re.search(r"^FADUMP-TEST: crashing-cpu=(\d+)", vm.console_since(mark), re.M)
+        run.crash_cpu_guest = int(m.group(1)) if m else None
+        if run.guest_cpus != self.cfg.smp:
+            self.fail(f"guest sees {run.guest_cpus} CPUs, QEMU has -smp {self.cfg.smp}")
+
+    def first_boot(self, run, stack):
+        cfg = self.cfg
+        budget = Budget(BOOT_TIMEOUT)
+        mark = self.boot_registered(run, budget, "first boot")
+        self.crash_setup(run, mark, budget, "first boot")
+        if cfg.before_crash:
+            self.step = "first boot: waiting for the host"
+            self.vm.wait_console(r"^FADUMP-TEST: waiting-for-go", budget(), since=mark, fail=FIRST_FAIL)
+            self.progress(f"guest registered and waits for the host ({cfg.before_crash}) "
+                          f"at {self.elapsed():.1f}s")
+            if cfg.before_crash == "migrate":
+                self.migrate(run, stack)
+            else:
+                self.host_reset(run)
+            self.step = "first boot: go"
+            self.write_go()
+        self.step = "first boot: crash"
+        self.vm.wait_console(r"^FADUMP-TEST: crashing$", budget(), fail=FIRST_FAIL)
+        run.timings["crashing"] = self.elapsed()
+        self.progress(f"guest sees {run.guest_cpus} CPUs, {run.busy_loops} busy loops; crashing "
+                      f"at {run.timings['crashing']:.1f}s")
+
+    def write_go(self):
+        path = self.vm.disk_path
+        with open(path, "r+b") as f:
+            f.seek(os.path.getsize(path) - CTL_FROM_END)
+            f.write(GO_TOKEN)
+            f.flush()
+            os.fsync(f.fileno())
+        self.vm.wait_console(r"^FADUMP-TEST: go$", 60, "the guest to see the go token",
+                             fail=FIRST_FAIL)
+
+    # -- before the crash: migration, host reset ----------------------------
+    def migrate(self, run, stack):
+        src = self.vm
+        problems, details = [], []
+        self.step = "migration: source state"
+        before = self.query_fadump()
+        if not before or before.get("state") != "registered":
+            problems.append(f"source query-fadump before migrating: {before and before.get('state')}, "
+                            f"expected registered")
+        sock = os.path.join(self.result.workdir, "migrate.sock")
+        if os.path.lexists(sock):
+            os.unlink(sock)
+        self.step = "migration: destination QEMU (-incoming)"
+        dst = self.new_vm("dst", stack, incoming=f"unix:{sock}")
+        dst.launch()
+        self.step = "migration"
+        t = time.monotonic()
+        src.qmp.execute("migrate-set-parameters", {"max-bandwidth": 8 << 30}, timeout=30)
+        src.qmp.execute("migrate", {"uri": f"unix:{sock}"}, timeout=30)
+        deadline = time.monotonic() + MIGRATE_TIMEOUT
+        while True:
+            mig = src.qmp.execute("query-migrate", timeout=30)
+            st = mig.get("status")
+            if st == "completed":
+                break
+            if st in ("failed", "cancelled"):
+                self.fail(f"migration {st}: {mig.get('error-desc', mig)}")
+            if time.monotonic() >= deadline:
+                self.fail(f"migration not completed after {MIGRATE_TIMEOUT}s: {mig}")
+            time.sleep(0.5)
+        ram = mig.get("ram", {})
+        details.append(f"migration completed in {time.monotonic() - t:.1f}s: "
+                       f"{ram.get('transferred', 0) >> 20} MiB transferred, "
+                       f"{ram.get('duplicate', 0)} zero pages")
+        self.vm = dst
+        self.step = "migration: destination running"
+        if self.next_event("RESUME", time.monotonic() + 60) is None:
+            problems.append("the destination did not resume (no RESUME event within 60s)")
+        status = dst.qmp.execute("query-status", timeout=30)
+        src_status = src.qmp.execute("query-status", timeout=30)
+        after = self.query_fadump(dst)
+        details.append(f"source: {src_status.get('status')}; destination: {status.get('status')}; "
+                       f"destination query-fadump: {after and after.get('state')}")
+        if status.get("status") != "running":
+            problems.append(f"destination is {status.get('status')}, expected running")
+        if src_status.get("status") != "postmigrate":
+            problems.append(f"source is {src_status.get('status')}, expected postmigrate")
+        if not after or after.get("state") != "registered":
+            problems.append(f"destination query-fadump: {after and after.get('state')}, expected "
+                            f"registered (the registration was not migrated)")
+        elif before and after.get("sections") != before.get("sections"):
+            problems.append(f"destination sections {after.get('sections')} differ from the "
+                            f"source's {before.get('sections')}")
+        self.record("migrate", "migration while registered keeps the registration", problems,
+                    f"migrated while registered: destination running, query-fadump registered "
+                    f"with the source's {len((before or {}).get('sections', []))} sections", details)
+        run.console_prefix = src.console_text()
+        src.kill()
+        run.timings["migrated"] = self.elapsed()
+
+    def host_reset(self, run):
+        vm = self.vm
+        problems, details = [], []
+        self.step = "host reset: before"
+        before = self.query_fadump()
+        if not before or before.get("state") != "registered":
+            problems.append(f"query-fadump before the reset: {before and before.get('state')}, "
+                            f"expected registered")
+        # Stopped, nothing can register again before query-fadump looks.
+        vm.qmp.execute("stop", timeout=30)
+        vm.qmp.events.clear()
+        mark = vm.mark()
+        self.step = "host reset: system_reset"
+        ev = self.system_reset("QMP system_reset")
+        after = self.query_fadump()
+        details.append(f"RESET {ev.get('data')}; query-fadump right after: {after}")
+        if not after or after.get("state") != "idle" or after.get("sections"):
+            problems.append(f"query-fadump right after the reset: {after}, expected idle without "
+                            f"sections (the registration must end with the reset)")
+        vm.qmp.execute("cont", timeout=30)
+        budget = Budget(RESET_TIMEOUT)
+        vm.skip_console()
+        newmark = self.boot_registered(run, budget, "boot after the host reset")
+        ev = self.next_event("FADUMP_REGISTERED", time.monotonic() + 30)
+        again = self.query_fadump()
+        details.append(f"after the second boot: FADUMP_REGISTERED {ev and ev.get('data')}; "
+                       f"query-fadump {again and again.get('state')}")
+        if ev is None:
+            problems.append("no FADUMP_REGISTERED event after the reset")
+        if not again or again.get("state") != "registered":
+            problems.append(f"query-fadump after the guest registered again: "
+                            f"{again and again.get('state')}, expected registered")
+        self.crash_setup(run, newmark, budget, "boot after the host reset")
+        self.step = "boot after the host reset: waiting for the host"
+        vm.wait_console(r"^FADUMP-TEST: waiting-for-go", budget(), since=newmark, fail=FIRST_FAIL)
+        if mark >= newmark:
+            problems.append("no new boot after the reset")
+        self.record("host-reset", "a host reset drops the registration; the guest registers again",
+                    problems, "registered -> system_reset -> idle -> the guest booted and registered "
+                    "again", details)
+        run.timings["host_reset"] = self.elapsed()
+
+    # -- the trigger ----------------------------------------------------------
+    def trigger(self, run):
+        cfg, vm = self.cfg, self.vm
+        self.step = f"{run.label}: trigger"
+        deadline = time.monotonic() + TRIGGER_TIMEOUT
+        if cfg.hold == "action":
+            run.trigger_event = self.wait_hold_action(run, deadline)
+        elif cfg.hold == "pause":
+            run.trigger_event = self.wait_hold_pause(run, deadline)
+        else:
+            ev = self.next_event(("RESET", "GUEST_PANICKED", "SHUTDOWN"), deadline)
+            if ev is None or ev["event"] != "RESET":
+                self.fail(f"expected the platform's reset after the dump, got {ev}")
+            run.trigger_event = ev
+        run.trigger_status = vm.qmp.execute("query-status", timeout=30)
+        run.timings["trigger"] = self.elapsed()
+        self.progress(f"{run.label}: {run.trigger_event['event']} {run.trigger_event.get('data')} -> "
+                      f"VM {run.trigger_status.get('status')} at {run.timings['trigger']:.1f}s")
+        if cfg.hold != "none" and run.trigger_status.get("running"):
+            self.fail(f"VM still running after the dump was preserved: {run.trigger_status}")
+        if run.fadump_triggered is None:
             ev = vm.qmp.take_event("FADUMP_TRIGGERED")
             run.fadump_triggered = ev.get("data") if ev else None
-            try:
-                run.fadump_info = vm.qmp.execute("query-fadump", timeout=30)
-            except QMPCommandError as err:
-                progress(f"no query-fadump: {err}")
+        run.fadump_info = self.query_fadump()
+        run.first_console = run.console_prefix + vm.console_since(run.console_start)
+        if cfg.hold == "none":
+            return
+        # -- the oracle: QEMU's own dump at the trigger -----------------
+        self.step = f"{run.label}: trigger dump (QMP dump-guest-memory)"
+        name = "trigger-dump.elf" if run.index == 1 else f"trigger-dump-{run.index}.elf"
+        run.trigger_path = os.path.join(run.workdir, name)
+        _dump_guest_memory(vm, run.trigger_path, self.step)
+        run.timings["dump"] = self.elapsed()
+        self.progress(f"{run.label}: trigger dump {run.trigger_path} "
+                      f"({os.path.getsize(run.trigger_path)} bytes) at {run.timings['dump']:.1f}s")
+        if run.index > 1:
+            # The capture boot that crashed again left its vmcore on the
+            # disk; the next capture boot overwrites it.
+            self.step = f"{self.result.runs[-2].label}: vmcore copy"
+            self.take_vmcore(self.result.runs[-2], last=False)
 
-            # -- the oracle: QEMU's own dump at the trigger -----------------
-            step = "trigger dump (QMP dump-guest-memory)"
-            run.trigger_path = os.path.join(workdir, "trigger-dump.elf")
-            _dump_guest_memory(vm, run.trigger_path, step)
-            run.timings["dump"] = time.monotonic() - t0
-            progress(f"trigger dump {run.trigger_path} ({os.path.getsize(run.trigger_path)} bytes) "
-                     f"at {run.timings['dump']:.1f}s")
-            run.first_console = vm.console_text()
-
-            # -- capture boot ----------------------------------------------
-            step = "capture boot: reset"
-            capture_mark = vm.skip_console()
-            vm.qmp.execute("set-action", {"reboot": "reset", "shutdown": "poweroff",
-                                          "panic": "shutdown"}, timeout=30)
-            vm.qmp.events.clear()
-            vm.qmp.execute("system_reset", timeout=30)
-            vm.qmp.wait_event("RESET", timeout=60)
-            vm.qmp.execute("cont", timeout=30)
-            step = "capture boot"
-            capture = Budget(CAPTURE_TIMEOUT)
-            fail = (r"FADUMP-TEST: error=[^\n]*", r"Kernel panic - not syncing[^\n]*",
-                    r"FADUMP-TEST: boot=first[^\n]*", r"FADUMP-TEST: no-disk")
-            try:
-                vm.wait_console(r"^FADUMP-TEST: boot=capture", capture(),
-                                "FADUMP-TEST: boot=capture", fail=fail)
-            except VMError as err:
-                raise StepFailed(step, f"{err} (boot=first means the capture kernel found no "
-                                 f"/proc/vmcore)", _console_context(vm)) from err
-            run.timings["capture_boot"] = time.monotonic() - t0
-            progress(f"capture kernel reached init at {run.timings['capture_boot']:.1f}s")
-            size = vm.wait_console(r"^FADUMP-TEST: vmcore-size=(\d+)", capture(), fail=fail)
-            run.vmcore_size = int(size.group(1))
-            progress(f"/proc/vmcore is {run.vmcore_size} bytes; guest copies it to the disk")
-            copied = vm.wait_console(r"^FADUMP-TEST: vmcore-copied=(\d+)", capture(), fail=fail)
-            run.vmcore_copied = int(copied.group(1))
-            vm.wait_console(r"^FADUMP-TEST: done", capture(), fail=fail)
-            run.timings["done"] = time.monotonic() - t0
-            step = "capture boot: poweroff"
-            status = vm.wait_exit(EXIT_TIMEOUT)
-            run.timings["exit"] = time.monotonic() - t0
-            run.capture_console = vm.console_since(capture_mark)
-            progress(f"capture done, QEMU exited with {status} at {run.timings['exit']:.1f}s")
-            if status != 0:
-                raise StepFailed(step, f"QEMU exited with status {status}")
-    except StepFailed:
-        raise
-    except (VMError, QMPError, OSError) as err:
-        raise StepFailed(step, str(err), _console_context(vm)) from err
-    finally:
-        run.first_console = run.first_console or vm.console_text()
-
-    step = "vmcore copy"
-    if run.vmcore_copied != run.vmcore_size:
-        raise StepFailed(step, f"guest copied {run.vmcore_copied} of {run.vmcore_size} bytes of /proc/vmcore")
-    if run.vmcore_size == 0 or run.vmcore_size > os.path.getsize(vm.disk_path):
-        raise StepFailed(step, f"vmcore-size {run.vmcore_size} does not fit the {os.path.getsize(vm.disk_path)}"
-                         f"-byte disk")
-    run.vmcore_path = os.path.join(workdir, "vmcore.elf")
-    os.replace(vm.disk_path, run.vmcore_path)
-    os.truncate(run.vmcore_path, run.vmcore_size)
-    return run
-
-
-def _wait_trigger(vm, step):
-    """Wait until the platform's reset request has paused the VM."""
-    deadline = time.monotonic() + TRIGGER_TIMEOUT
-    while True:
-        ev = vm.qmp.take_event(("SHUTDOWN", "GUEST_PANICKED"))
+    def wait_hold_action(self, run, deadline):
+        """-action reboot=shutdown,shutdown=pause: the platform's reset
+        request after the dump pauses the VM."""
+        ev = self.next_event(("SHUTDOWN", "GUEST_PANICKED"), deadline)
         if ev is None:
-            try:
-                ev = vm.qmp.wait_event(("SHUTDOWN", "GUEST_PANICKED"), timeout=0.5)
-            except QMPError:
-                ev = None
-        if ev is not None:
-            if ev["event"] == "GUEST_PANICKED":
-                raise StepFailed(step, f"QEMU reported GUEST_PANICKED {ev.get('data')} instead of a "
-                                 f"memory-preserving reset: ibm,os-term was not handled as a fadump "
-                                 f"trigger", _console_context(vm))
-            reason = ev.get("data", {}).get("reason")
-            if reason != "guest-reset":
-                raise StepFailed(step, f"SHUTDOWN event with reason {reason!r}, expected 'guest-reset' "
-                                 f"(the platform's reboot after preserving memory)", _console_context(vm))
-            return ev
-        if not vm.alive():
-            raise StepFailed(step, f"QEMU exited (status {vm.proc.returncode}) before requesting a reset",
-                             _console_context(vm))
-        if time.monotonic() >= deadline:
-            raise StepFailed(step, f"no SHUTDOWN event (guest-reset) within {TRIGGER_TIMEOUT}s of "
-                             f"'crashing'", _console_context(vm))
+            if not self.vm.alive():
+                self.fail(f"QEMU exited (status {self.vm.proc.returncode}) before requesting a reset")
+            self.fail(f"no SHUTDOWN event (guest-reset) within {TRIGGER_TIMEOUT}s of 'crashing'")
+        if ev["event"] == "GUEST_PANICKED":
+            self.fail(f"QEMU reported GUEST_PANICKED {ev.get('data')} instead of a memory-preserving "
+                      f"reset: ibm,os-term was not handled as a fadump trigger")
+        reason = ev.get("data", {}).get("reason")
+        if reason != "guest-reset":
+            self.fail(f"SHUTDOWN event with reason {reason!r}, expected 'guest-reset' (the "
+                      f"platform's reboot after preserving memory)")
+        return ev
+
+    def wait_hold_pause(self, run, deadline):
+        """-M fadump-pause=on: FADUMP_TRIGGERED, then the VM stops; no
+        reset until cont."""
+        problems, details = [], []
+        ev = self.next_event(("FADUMP_TRIGGERED", "GUEST_PANICKED", "SHUTDOWN", "RESET"), deadline)
+        if ev is None or ev["event"] != "FADUMP_TRIGGERED":
+            self.fail(f"expected FADUMP_TRIGGERED within {TRIGGER_TIMEOUT}s of 'crashing', got "
+                      f"{ev and (ev['event'], ev.get('data'))}")
+        run.fadump_triggered = ev.get("data")
+        stop = self.next_event(("STOP", "SHUTDOWN", "RESET", "GUEST_PANICKED"), deadline)
+        if stop is None or stop["event"] != "STOP":
+            self.fail(f"expected the VM to stop after FADUMP_TRIGGERED (fadump-pause=on), got "
+                      f"{stop and (stop['event'], stop.get('data'))}")
+        status = self.vm.qmp.execute("query-status", timeout=30)
+        details.append(f"FADUMP_TRIGGERED {ev.get('data')}, then STOP; query-status {status}")
+        if status.get("status") != "paused" or status.get("running"):
+            problems.append(f"query-status after the dump: {status}, expected paused")
+        run.pause_problems, run.pause_details = problems, details
+        return ev
+
+    # -- the capture boot -----------------------------------------------------
+    def capture_boot(self, run):
+        cfg, vm = self.cfg, self.vm
+        expected = cfg.capture_action(run.index)
+        self.step = f"{run.label}: capture boot: reset"
+        run.capture_mark = vm.skip_console()
+        if cfg.hold == "action":
+            vm.qmp.events.clear()
+            self.system_reset("system_reset")
+            if expected == "copy":
+                # The capture kernel's power-off ends QEMU.
+                vm.qmp.execute("set-action", {"reboot": "reset", "shutdown": "poweroff",
+                                              "panic": "shutdown"}, timeout=30)
+            # else a second dump (re-registration) is held again, and a
+            # crash of the capture kernel pauses (panic=pause).
+            vm.qmp.execute("cont", timeout=30)
+        elif cfg.hold == "pause":
+            vm.qmp.events.clear()
+            vm.qmp.execute("cont", timeout=30)
+            ev = self.next_event(("RESET", "SHUTDOWN", "GUEST_PANICKED"), time.monotonic() + 60)
+            problems, details = run.pause_problems, run.pause_details
+            details.append(f"after cont: {ev and (ev['event'], ev.get('data'))}")
+            if ev is None or ev["event"] != "RESET" or ev.get("data", {}).get("reason") != "guest-reset":
+                problems.append(f"cont after the dump: expected a RESET (guest-reset) before the guest "
+                                f"runs, got {ev and (ev['event'], ev.get('data'))}")
+            self.record("fadump-pause", "fadump-pause=on holds the VM after the dump; cont reboots",
+                        problems, "FADUMP_TRIGGERED -> paused -> cont -> RESET (guest-reset)", details)
+            if ev is None or ev["event"] != "RESET":
+                self.fail("the guest did not reboot into the capture kernel after cont")
+        self.step = f"{run.label}: capture boot"
+        capture = Budget(CAPTURE_TIMEOUT)
+        try:
+            vm.wait_console(r"^FADUMP-TEST: boot=capture", capture(), "FADUMP-TEST: boot=capture",
+                            fail=CAPTURE_FAIL)
+        except VMError as err:
+            raise StepFailed(self.step, f"{err} (boot=first means the capture kernel found no "
+                             f"/proc/vmcore)", _console_context(vm)) from err
+        run.timings["capture_boot"] = self.elapsed()
+        self.progress(f"{run.label}: capture kernel reached init at {run.timings['capture_boot']:.1f}s")
+        size = vm.wait_console(r"^FADUMP-TEST: vmcore-size=(\d+)", capture(), fail=CAPTURE_FAIL)
+        run.vmcore_size = int(size.group(1))
+        if cfg.stop_after == "capture-boot":
+            return None
+        act = vm.wait_console(r"^FADUMP-TEST: capture-action=(\S+)", capture(), since=run.capture_mark,
+                              fail=CAPTURE_FAIL)
+        run.capture_action = act.group(1)
+        if run.capture_action != expected:
+            self.fail(f"capture boot {run.index} says capture-action={run.capture_action}, expected "
+                      f"{expected}")
+        self.progress(f"{run.label}: /proc/vmcore is {run.vmcore_size} bytes; guest copies it to the "
+                      f"disk, then: {run.capture_action}")
+        copied = vm.wait_console(r"^FADUMP-TEST: vmcore-copied=(\d+)", capture(), since=run.capture_mark,
+                                 fail=CAPTURE_FAIL)
+        run.vmcore_copied = int(copied.group(1))
+        run.capture_budget = capture
+        return run.capture_action
+
+    def poweroff(self, run):
+        vm = self.vm
+        self.step = f"{run.label}: capture boot"
+        vm.wait_console(r"^FADUMP-TEST: done", run.capture_budget(), fail=CAPTURE_FAIL)
+        run.timings["done"] = self.elapsed()
+        self.step = f"{run.label}: capture boot: poweroff"
+        status = vm.wait_exit(EXIT_TIMEOUT)
+        run.timings["exit"] = self.elapsed()
+        run.capture_console = vm.console_since(run.capture_mark)
+        self.progress(f"{run.label}: capture done, QEMU exited with {status} at {run.timings['exit']:.1f}s")
+        if status != 0:
+            self.fail(f"QEMU exited with status {status}")
+
+    def capture_crash(self, run):
+        """The capture kernel crashes before releasing the dump: an
+        ordinary os-term, no second dump."""
+        vm = self.vm
+        problems, details = [], []
+        self.step = f"{run.label}: capture kernel crash"
+        vm.wait_console(r"^FADUMP-TEST: crashing$", run.capture_budget(), fail=CAPTURE_FAIL)
+        self.progress(f"{run.label}: the capture kernel crashes at {self.elapsed():.1f}s")
+        ev = self.next_event(("GUEST_PANICKED", "SHUTDOWN", "RESET", "FADUMP_TRIGGERED"),
+                             time.monotonic() + TRIGGER_TIMEOUT)
+        details.append(f"first event after the crash: {ev and (ev['event'], ev.get('data'))}")
+        if ev is None:
+            problems.append(f"no GUEST_PANICKED event within {TRIGGER_TIMEOUT}s of the capture kernel's "
+                            f"crash")
+        elif ev["event"] != "GUEST_PANICKED":
+            problems.append(f"expected GUEST_PANICKED, got {ev['event']} {ev.get('data')}")
+        elif ev.get("data", {}).get("action") != "pause":
+            problems.append(f"GUEST_PANICKED action {ev.get('data', {}).get('action')!r}, expected "
+                            f"'pause' (-action panic=pause)")
+        if vm.alive():
+            vm.qmp.poll_events(1.0)    # anything that follows
+            status = vm.qmp.execute("query-status", timeout=30)
+            info = self.query_fadump()
+            details.append(f"query-status {status}")
+            details.append(f"query-fadump {info and (info.get('state'), info.get('status-flags'))}")
+            if status.get("status") != "guest-panicked":
+                problems.append(f"query-status {status.get('status')}, expected guest-panicked")
+            if not info or info.get("state") != "dump-active":
+                problems.append(f"query-fadump {info and info.get('state')}, expected dump-active (the "
+                                f"first dump stays until released)")
+            elif run.fadump_info and info != run.fadump_info:
+                problems.append(f"query-fadump changed since the first dump: {info} (was "
+                                f"{run.fadump_info})")
+        else:
+            problems.append(f"QEMU exited (status {vm.proc.returncode}) instead of pausing")
+        again = [e for e in vm.qmp.events if e["event"] in ("FADUMP_TRIGGERED", "SHUTDOWN", "RESET")]
+        if again:
+            problems.append("a second dump or reboot: " + ", ".join(
+                f"{e['event']} {e.get('data')}" for e in again))
+        text = vm.console_since(run.capture_mark)
+        if not re.search(r"Kernel panic - not syncing", text):
+            problems.append("no 'Kernel panic' from the capture kernel on the console")
+        self.record("second-crash", "a crash of the capture kernel: no second dump, the panic action",
+                    problems, "GUEST_PANICKED (action pause), status guest-panicked, query-fadump still "
+                    "dump-active with the first dump, no second FADUMP_TRIGGERED", details)
+        run.capture_console = text
+        vm.kill()
+
+    def reregister(self, run):
+        """The capture kernel released the dump and registered again; it
+        crashes like a first boot: the next Run."""
+        vm = self.vm
+        problems, details = [], []
+        budget = run.capture_budget
+        self.step = f"{run.label}: capture kernel releases the dump"
+        rel = vm.wait_console(r"^FADUMP-TEST: released$", budget(), fail=CAPTURE_FAIL)
+        mark = rel.end()
+        self.step = f"{run.label}: capture kernel registers again"
+        reg = vm.wait_console(r"^FADUMP-TEST: fadump-registered=(\S+)", budget(), since=mark,
+                              fail=CAPTURE_FAIL)
+        if reg.group(1) != "1":
+            self.fail(f"after releasing the dump the capture kernel reports fadump-registered="
+                      f"{reg.group(1)}: REGISTER after INVALIDATE failed")
+        ev = self.next_event("FADUMP_REGISTERED", time.monotonic() + 30)
+        info = self.query_fadump()
+        details.append(f"FADUMP_REGISTERED {ev and ev.get('data')}; query-fadump "
+                       f"{info and (info.get('state'), info.get('status-flags'))}")
+        if ev is None:
+            problems.append("no FADUMP_REGISTERED event for the capture kernel's registration")
+        if not info or info.get("state") != "registered":
+            problems.append(f"query-fadump after re-registration: {info and info.get('state')}, "
+                            f"expected registered")
+        else:
+            if info.get("status-flags"):
+                problems.append(f"status-flags 0x{info['status-flags']:x} after re-registration, "
+                                f"expected 0")
+            dumped = [s for s in info.get("sections", []) if s.get("bytes-dumped") or s.get("error-flags")]
+            if dumped:
+                problems.append(f"sections with bytes-dumped/error-flags left from the first dump: {dumped}")
+        self.record("reregister", "INVALIDATE then REGISTER from the capture kernel", problems,
+                    "the capture kernel released the dump and registered again: query-fadump "
+                    "registered, nothing left of the first dump", details)
+        nxt = self.new_run(run.marker, console_start=run.capture_mark)
+        self.crash_setup(nxt, mark, budget, f"{nxt.label}: capture kernel")
+        self.step = f"{nxt.label}: capture kernel crashes"
+        vm.wait_console(r"^FADUMP-TEST: crashing$", budget(), fail=FIRST_FAIL)
+        nxt.timings["crashing"] = self.elapsed()
+        run.capture_console = vm.console_since(run.capture_mark)
+        self.progress(f"{nxt.label}: the capture kernel registered again and crashes at "
+                      f"{nxt.timings['crashing']:.1f}s")
+        return nxt
+
+    # -- the vmcore -------------------------------------------------------------
+    def take_vmcore(self, run, last):
+        """Take run's vmcore from the disk: move the disk (last) or copy."""
+        self.step = f"{run.label}: vmcore copy"
+        disk = self.vms[0].disk_path
+        if run.vmcore_copied != run.vmcore_size:
+            raise StepFailed(self.step, f"guest copied {run.vmcore_copied} of {run.vmcore_size} bytes "
+                             f"of /proc/vmcore", case=self.cfg.case)
+        if run.vmcore_size == 0 or run.vmcore_size > os.path.getsize(disk) - CTL_FROM_END:
+            raise StepFailed(self.step, f"vmcore-size {run.vmcore_size} does not fit the "
+                             f"{os.path.getsize(disk)}-byte disk", case=self.cfg.case)
+        name = "vmcore.elf" if run.index == 1 else f"vmcore-{run.index}.elf"
+        run.vmcore_path = os.path.join(run.workdir, name)
+        if last:
+            os.replace(disk, run.vmcore_path)
+        else:
+            with open(disk, "rb") as src, open(run.vmcore_path, "wb") as dst:
+                done = 0
+                while done < run.vmcore_size:
+                    n = os.copy_file_range(src.fileno(), dst.fileno(), run.vmcore_size - done,
+                                           done, done)
+                    if n <= 0:
+                        break
+                    done += n
+        os.truncate(run.vmcore_path, run.vmcore_size)
 
 
 def _dump_guest_memory(vm, path, step):
@@ -470,12 +1087,15 @@ def _dump_guest_memory(vm, path, step):
         time.sleep(0.5)
 
 
-def cleanup(run, passed):
-    """Drop the multi-GiB images of a passing run unless asked to keep them."""
-    if passed and not run.cfg.keep:
-        for p in (run.trigger_path, run.vmcore_path):
-            if p and os.path.exists(p):
-                os.unlink(p)
+def cleanup(runs, passed):
+    """Drop the multi-GiB images of a passing case unless asked to keep them."""
+    if isinstance(runs, Run):
+        runs = [runs]
+    if passed and runs and not runs[0].cfg.keep:
+        for run in runs:
+            for p in (run.trigger_path, run.vmcore_path):
+                if p and os.path.exists(p):
+                    os.unlink(p)
 
 
 # ---------------------------------------------------------------------------
@@ -520,6 +1140,7 @@ class Facts:
     gdb_bt: list = field(default_factory=list)
     per_cpu: list = field(default_factory=list)  # (cpu, nip desc, result)
     vmcoreinfo: dict = field(default_factory=dict)
+    hptes_valid: int = 0
 
 
 def analyse(run):
@@ -528,9 +1149,13 @@ def analyse(run):
     checks = {k: Check(k, t) for k, t in (
         ("a", "vmcore is an ELF core with one NT_PRSTATUS per online CPU + VMCOREINFO (readelf)"),
         ("b", "crashing CPU's NIP is in crash_fadump (System.map, gdb)"),
-        ("c", "non-crashing CPUs' registers equal QEMU's own dump at the trigger"),
+        ("c", "every CPU's registers agree with QEMU's own dump at the trigger (vmcore notes, "
+              "and the platform's register save area)"),
         ("d", "vmcore memory equals the trigger dump page for page"),
         ("e", "the random marker is in the vmcore's memory"),
+        ("f", "QEMU's query-fadump after the trigger: every requested section dumped in full, no "
+              "error; the capture kernel saw the same and accepted the dump"),
+        ("g", "the guest ran in the configuration the case asks for"),
     )}
     cfg = run.cfg
     try:
@@ -566,17 +1191,22 @@ def analyse(run):
         if trigger is None:
             for k in "cd":
                 checks[k].summary = trigger_err
-        else:
-            with trigger:
+        with trigger or contextlib.nullcontext():
+            if trigger is not None:
                 for key, fn in (("c", _check_c), ("d", _check_d)):
                     try:
                         fn(run, vmcore, trigger, symbols, checks[key], facts)
                     except Exception as err:  # noqa: BLE001
                         checks[key].summary = f"internal error: {err!r}"
-        try:
-            _check_e(run, vmcore, checks["e"], facts)
-        except Exception as err:  # noqa: BLE001
-            checks["e"].summary = f"internal error: {err!r}"
+            try:
+                _check_e(run, vmcore, checks["e"], facts)
+            except Exception as err:  # noqa: BLE001
+                checks["e"].summary = f"internal error: {err!r}"
+            for key, fn in (("f", _check_f), ("g", _check_g)):
+                try:
+                    fn(run, trigger, checks[key], facts)
+                except Exception as err:  # noqa: BLE001
+                    checks[key].summary = f"internal error: {err!r}"
     return list(checks.values()), facts
 
 
@@ -728,26 +1358,120 @@ def _qemu_notes_by_cpu(trigger):
     return dict(enumerate(notes)), "note order"
 
 
+REGSAVE_NAMES = {b"NIA": "nip", b"MSR": "msr", b"CR": "ccr", b"LR": "link", b"CTR": "ctr",
+                 b"XER": "xer"}
+
+
+def parse_regsave(data):
+    """The platform's register save area (PAPR CPU state data, big-endian):
+    {cpu id: {register name: value}} for the registers of COMPARED_REGS."""
+    if data[:8] != b"REGSAVE\0":
+        raise ValueError(f"no REGSAVE magic (found {data[:8]!r})")
+    count_off = struct.unpack_from(">I", data, 12)[0]
+    if count_off + 4 > len(data):
+        raise ValueError(f"CPU count offset 0x{count_off:x} is beyond the area")
+    ncpus = struct.unpack_from(">I", data, count_off)[0]
+    pos, cpus = count_off + 4, {}
+    for _ in range(ncpus):
+        if pos + 16 > len(data):
+            raise ValueError(f"{len(cpus)} of {ncpus} CPU lists before the end of the area")
+        rid, val = struct.unpack_from(">8sQ", data, pos)
+        pos += 16
+        if rid.rstrip(b"\0") != b"CPUSTRT":
+            raise ValueError(f"{rid!r} at 0x{pos - 16:x} where a CPUSTRT should be")
+        regs = {}
+        while True:
+            if pos + 16 > len(data):
+                raise ValueError(f"CPU list {len(cpus)} has no CPUEND")
+            rid, value = struct.unpack_from(">8sQ", data, pos)
+            pos += 16
+            name = rid.rstrip(b"\0")
+            if name == b"CPUEND":
+                break
+            if name.startswith(b"GPR") and name[3:].isdigit() and int(name[3:]) < 32:
+                regs[f"gpr{int(name[3:])}"] = value
+            elif name in REGSAVE_NAMES:
+                regs[REGSAVE_NAMES[name]] = value
+        cpus[val & 0xFFFFFFFF] = regs
+    return cpus
+
+
+def _section(info, typ):
+    secs = [s for s in (info or {}).get("sections", []) if s.get("type") == typ]
+    return secs[0] if len(secs) == 1 else None
+
+
+def _cpu_state_area(run):
+    """(address, length) of the CPU state data destination, from
+    query-fadump or the capture kernel's fadump_region."""
+    sec = _section(run.fadump_info, FADUMP_CPU_STATE)
+    if sec:
+        return sec["destination"], sec["length"], "query-fadump"
+    m = re.search(r"fadump-region: CPU :\[(0x[0-9a-f]+)-(0x[0-9a-f]+)\]", run.capture_console)
+    if m:
+        return int(m.group(1), 16), int(m.group(2), 16) - int(m.group(1), 16) + 1, "fadump_region"
+    return None, None, None
+
+
+def _thread_shift(run):
+    try:
+        with open(os.path.join(run.cfg.guest_dir, "config")) as f:
+            m = re.search(r"^CONFIG_THREAD_SHIFT=(\d+)", f.read(), re.M)
+        return int(m.group(1)) if m else 14
+    except OSError:
+        return 14
+
+
 def _check_c(run, vmcore, trigger, symbols, check, facts):
+    """Registers of every CPU against QEMU's own dump at the trigger:
+    - the vmcore's note of every CPU but the crashing one (built by the
+      capture kernel from the platform's register save area): all of
+      COMPARED_REGS equal;
+    - the crashing CPU's note holds what its kernel saved in crash_fadump
+      (check b), just before it entered RTAS: its r13 (the PACA) equals
+      QEMU's and its r1 is on the same kernel stack as QEMU's;
+    - the platform's register save area itself, read from the trigger dump
+      (it is not exported in the vmcore): every CPU, crashing one included,
+      equal to QEMU's notes."""
     ours = vmcore.prstatus()
     qemu, how = _qemu_notes_by_cpu(trigger)
     crash = facts.crash_cpu
     if crash is None:
-        check.details.append("crashing CPU unknown: comparing every CPU")
+        check.details.append("crashing CPU unknown: comparing every CPU in full")
     check.details.append(f"QEMU notes mapped to CPUs by {how}; vmcore note i = CPU i (all CPUs online)")
     problems, compared = [], 0
+
+    def diff_regs(a, b, what):
+        return [f"{r}: {what} 0x{a[r]:x} != QEMU 0x{b[r]:x}" for r in COMPARED_REGS if a[r] != b[r]]
+
+    shift = _thread_shift(run)
     for cpu, note in enumerate(ours):
         desc = symbols.describe(note.nip, note["msr"]) if symbols else f"0x{note.nip:x}"
-        if cpu == crash:
-            facts.per_cpu.append((cpu, desc, "crashing CPU (registers from the kernel's crash header)"))
-            continue
         ref = qemu.get(cpu)
         if ref is None:
             problems.append(f"CPU {cpu}: no NT_PRSTATUS for it in the trigger dump")
             facts.per_cpu.append((cpu, desc, "no QEMU note"))
             continue
-        diff = [f"{r}: vmcore 0x{note[r]:x} != QEMU 0x{ref[r]:x}" for r in COMPARED_REGS if note[r] != ref[r]]
         compared += 1
+        if cpu == crash:
+            bad = []
+            if note["gpr13"] != ref["gpr13"]:
+                bad.append(f"r13 (PACA) vmcore 0x{note['gpr13']:x} != QEMU 0x{ref['gpr13']:x}")
+            # crash_fadump called into RTAS: QEMU's r1 is deeper on that stack.
+            if note["gpr1"] >> shift != ref["gpr1"] >> shift or ref["gpr1"] > note["gpr1"]:
+                bad.append(f"r1 vmcore 0x{note['gpr1']:x}, QEMU 0x{ref['gpr1']:x}: QEMU's is not "
+                           f"deeper on the same {1 << shift}-byte kernel stack")
+            if bad:
+                problems.append(f"crashing CPU {cpu}: " + "; ".join(bad))
+                facts.per_cpu.append((cpu, desc, "crashing CPU: r13/r1 DIFFER from QEMU's"))
+            else:
+                facts.per_cpu.append((cpu, desc, "crashing CPU: kernel-saved registers, same r13, "
+                                      "QEMU's r1 deeper on the same kernel stack"))
+            check.details.append(f"crashing CPU {cpu}: r13 vmcore 0x{note['gpr13']:x} / QEMU "
+                                 f"0x{ref['gpr13']:x}; r1 vmcore 0x{note['gpr1']:x} / QEMU "
+                                 f"0x{ref['gpr1']:x}; QEMU's NIP 0x{ref.nip:x}")
+            continue
+        diff = diff_regs(note, ref, "vmcore")
         if diff:
             problems.append(f"CPU {cpu}: {len(diff)} of {len(COMPARED_REGS)} registers differ: "
                             + "; ".join(diff[:8]) + (" ..." if len(diff) > 8 else ""))
@@ -757,8 +1481,44 @@ def _check_c(run, vmcore, trigger, symbols, check, facts):
     if compared == 0 and not problems:
         problems.append("no CPU to compare")
     check.details += [f"CPU {c}: NIP {d}: {r}" for c, d, r in facts.per_cpu]
+
+    # The platform's register save area, as preserved in guest memory.
+    addr, length, source = _cpu_state_area(run)
+    saved = {}
+    if addr is None:
+        problems.append("the CPU state data's address is unknown (no query-fadump, no fadump_region)")
+    else:
+        try:
+            saved = parse_regsave(trigger.read_phys(addr, length))
+        except (ValueError, ElfCoreError, struct.error) as err:
+            problems.append(f"register save area at 0x{addr:x} (from {source}) in the trigger dump: {err}")
+    if saved:
+        if sorted(saved) != sorted(qemu):
+            problems.append(f"register save area has CPUs {sorted(saved)}, QEMU's dump "
+                            f"{sorted(qemu)}")
+        bad = []
+        for cpu in sorted(saved):
+            ref = qemu.get(cpu)
+            if ref is None:
+                continue
+            regs = saved[cpu]
+            missing = [r for r in COMPARED_REGS if r not in regs]
+            if missing:
+                bad.append(f"CPU {cpu}: register save area lacks {missing}")
+                continue
+            diff = [f"{r}: saved 0x{regs[r]:x} != QEMU 0x{ref[r]:x}" for r in COMPARED_REGS
+                    if regs[r] != ref[r]]
+            if diff:
+                bad.append(f"CPU {cpu}: {len(diff)} registers differ in the register save area: "
+                           + "; ".join(diff[:6]))
+        problems += bad
+        check.details.append(f"register save area at 0x{addr:x} ({source}): {len(saved)} CPUs, "
+                             + ("all equal to QEMU's notes" if not bad else f"{len(bad)} differ"))
     check.ok = not problems
-    check.summary = (f"{compared} CPUs x {len(COMPARED_REGS)} registers (gpr0-31 nip msr ccr link ctr xer) equal"
+    others = compared - (1 if crash is not None and crash in qemu else 0)
+    check.summary = (f"{others} non-crashing CPU(s) x {len(COMPARED_REGS)} registers equal; crashing "
+                     f"CPU: same r13, same kernel stack; register save area of all {len(saved)} "
+                     f"CPU(s) equal to QEMU's"
                      if check.ok else "; ".join(problems))
 
 
@@ -851,7 +1611,7 @@ def _check_d(run, vmcore, trigger, symbols, check, facts):
 def _check_e(run, vmcore, check, facts):
     # The guest's tmpfs file repeats "FADUMPTEST-MARKER <marker>", a form
     # that is not on the kernel command line (which is in RAM too).
-    needle = f"FADUMPTEST-MARKER {run.marker}".encode()
+    needle = f"FADUMPTEST-MARKER {run.marker}\n".encode()
     hits = list(vmcore.find(needle))
     in_load = []
     for off in hits:
@@ -864,9 +1624,145 @@ def _check_e(run, vmcore, check, facts):
                          f"({len(low)} in boot memory); first at "
                          + ", ".join(f"0x{p:x}" for p in in_load[:6]))
     check.ok = bool(in_load)
-    check.summary = (f"'{needle.decode()}' found {len(in_load)} times in PT_LOAD data"
-                     if check.ok else f"'{needle.decode()}' not found in PT_LOAD data "
+    text = needle.decode().strip()
+    check.summary = (f"'{text}' found {len(in_load)} times in PT_LOAD data"
+                     if check.ok else f"'{text}' not found in PT_LOAD data "
                      f"({len(hits)} occurrences elsewhere in the file)")
+
+
+REGION_RE = {
+    FADUMP_CPU_STATE: re.compile(r"fadump-region: CPU :\[(0x[0-9a-f]+)-0x[0-9a-f]+\] (0x[0-9a-f]+) bytes, "
+                                 r"Dumped: (0x[0-9a-f]+)"),
+    FADUMP_HPTE: re.compile(r"fadump-region: HPTE:\[(0x[0-9a-f]+)-0x[0-9a-f]+\] (0x[0-9a-f]+) bytes, "
+                            r"Dumped: (0x[0-9a-f]+)"),
+    0x11: re.compile(r"fadump-region: DUMP: Src: (0x[0-9a-f]+), Dest: (0x[0-9a-f]+), "
+                     r"Size: (0x[0-9a-f]+), Dumped: (0x[0-9a-f]+) bytes"),
+}
+REJECTED_RE = re.compile(r"Dump taken by platform is incomplete|Unable to read|can't process the dump|"
+                         r"header is corrupted|size mismatch|Endianness mismatch|Crash info header is "
+                         r"not valid|Failed to process|Unknown region", re.I)
+
+
+def _capture_regions(text):
+    """The capture kernel's fadump_region lines: [(type, src, dest, len, dumped)]."""
+    out = []
+    for line in text.splitlines():
+        for typ, rx in REGION_RE.items():
+            m = rx.search(line)
+            if not m:
+                continue
+            v = [int(g, 16) for g in m.groups()]
+            out.append((typ, v[0], v[1], v[2], v[3]) if typ == 0x11 else (typ, 0, v[0], v[1], v[2]))
+    return out
+
+
+def _check_f(run, trigger, check, facts):
+    cfg, info, problems = run.cfg, run.fadump_info, []
+    if info is None:
+        check.summary = "no query-fadump after the trigger (a QEMU without it?)"
+        return
+    flags = info.get("status-flags", 0)
+    check.details.append(f"query-fadump: {info.get('state')}, status-flags 0x{flags:04x}")
+    if info.get("state") != "dump-active":
+        problems.append(f"state {info.get('state')!r}, expected dump-active")
+    if flags & (STATUS_PERFORMED | STATUS_TRIGGERED) != STATUS_PERFORMED | STATUS_TRIGGERED or \
+            flags & STATUS_ERROR:
+        problems.append(f"status-flags 0x{flags:04x}, expected 0x{STATUS_PERFORMED | STATUS_TRIGGERED:04x} "
+                        f"(performed, triggered, no error)")
+    sections = info.get("sections", [])
+    for i, sec in enumerate(sections):
+        check.details.append(f"section {i}: type 0x{sec['type']:x} 0x{sec['source']:x} -> "
+                             f"0x{sec['destination']:x} length 0x{sec['length']:x} dumped "
+                             f"0x{sec['bytes-dumped']:x} errors 0x{sec['error-flags']:x}")
+        if sec.get("requested") and (sec["bytes-dumped"] != sec["length"] or sec["error-flags"]):
+            problems.append(f"section {i} (type 0x{sec['type']:x}): bytes-dumped 0x{sec['bytes-dumped']:x} "
+                            f"of 0x{sec['length']:x}, error-flags 0x{sec['error-flags']:x}")
+    hpte = _section(info, FADUMP_HPTE)
+    if hpte is None:
+        problems.append("no (single) HPTE section registered")
+    elif cfg.mmu == "hash":
+        if hpte["length"] == 0:
+            problems.append("hash MMU, but the HPTE section is empty (the platform advertised size 0)")
+        elif trigger is not None and not hpte["error-flags"]:
+            data = trigger.read_phys(hpte["destination"], hpte["length"])
+            valid = sum(1 for v, _ in struct.iter_unpack(">QQ", data) if v & 1)
+            check.details.append(f"preserved hash page table: {hpte['length'] // 16} HPTEs, {valid} valid")
+            facts.hptes_valid = valid
+            if not valid:
+                problems.append(f"the preserved hash page table at 0x{hpte['destination']:x} has no "
+                                f"valid HPTE")
+    elif hpte["length"]:
+        problems.append(f"radix MMU, but the HPTE section is 0x{hpte['length']:x} bytes (expected 0)")
+    trig = run.fadump_triggered
+    if trig is None:
+        problems.append("no FADUMP_TRIGGERED event")
+    elif trig.get("status-flags") != flags:
+        problems.append(f"FADUMP_TRIGGERED status-flags 0x{trig.get('status-flags', 0):x} != query-fadump's")
+    # The capture kernel's view of the same structure (ibm,kernel-dump).
+    regions = _capture_regions(run.capture_console)
+    ours = sorted((s["type"], s["source"] if s["type"] == 0x11 else 0, s["destination"], s["length"],
+                   s["bytes-dumped"]) for s in sections if s["type"] in REGION_RE)
+    if sorted(regions) != ours:
+        problems.append(f"the capture kernel's fadump_region {sorted(regions)} differs from "
+                        f"query-fadump's sections {ours}")
+    else:
+        check.details.append(f"the capture kernel's fadump_region shows the same {len(regions)} sections "
+                             f"and bytes dumped")
+    rejected = sorted({m.group(0) for m in REJECTED_RE.finditer(run.capture_console)})
+    if rejected:
+        problems.append(f"the capture kernel complains: {rejected}")
+    if not re.search(r"for preserving crash data", run.capture_console):
+        problems.append("the capture kernel did not take the dump ('... for preserving crash data')")
+    check.ok = not problems
+    check.summary = (f"dump-active 0x{flags:04x}, {len(sections)} sections dumped in full"
+                     + (f" (HPTE 0x{hpte['length']:x} bytes)" if hpte and hpte["length"] else "")
+                     + "; the capture kernel agrees and accepted it"
+                     if check.ok else "; ".join(problems))
+
+
+def _check_g(run, trigger, check, facts):
+    cfg, text, problems = run.cfg, run.first_console, []
+    # Firmware: SLOF prints its banner, VOF prints nothing.
+    slof = bool(re.search(r"\bSLOF\b", text))
+    check.details.append(f"firmware: {'SLOF banner' if slof else 'no SLOF banner'} on the console")
+    if slof != (cfg.firmware == "slof"):
+        problems.append(f"firmware {cfg.firmware}, but the console {'has' if slof else 'lacks'} SLOF's banner")
+    if run.guest_cpus != cfg.smp:
+        problems.append(f"{run.guest_cpus} online CPUs, expected {cfg.smp}")
+    # The kernel's early messages come from radix-mmu.c or hash_utils.c.
+    mmus = sorted({m.group(1) for m in re.finditer(r"^\[[^\]]*\] (radix|hash)-mmu: ", text, re.M)})
+    check.details.append(f"MMU: kernel messages from {' and '.join(f'{m}-mmu' for m in mmus) or 'neither MMU'}")
+    if mmus != [cfg.mmu]:
+        problems.append(f"the kernel's MMU messages come from {mmus or 'no MMU'}, expected {cfg.mmu} only")
+    cmdline = re.search(r"Kernel command line: ([^\n]*)", text)
+    words = cmdline.group(1).split() if cmdline else []
+    want = guest_append(cfg, run.marker.split("-c")[0]).split()
+    missing = [w for w in want if w not in words]
+    if missing:
+        problems.append(f"the kernel command line lacks {missing}")
+    if run.index == 1:
+        # The first kernel's registration: boot memory of crashkernel= size
+        # (its fadump_region DUMP lines), System RAM of -m, CMA or not.
+        m = re.search(r"fadump: Reserved (\d+)MB of memory at \S+ \(System RAM: (\d+)MB\)", text)
+        last_boot = text[max(0, text.rfind("FADUMP-TEST: boot=first")):]
+        boot = sum(r[3] for r in _capture_regions(last_boot) if r[0] == 0x11)
+        cma = re.search(r"fadump: Initialized \S+ bytes cma area", text)
+        check.details.append(f"reservation: {m.group(0) if m else '(none)'}; boot memory 0x{boot:x}; "
+                             f"{'CMA area' if cma else 'no CMA area'}")
+        if not m or int(m.group(2)) << 20 != size_bytes(cfg.mem):
+            problems.append(f"expected 'System RAM: {size_bytes(cfg.mem) >> 20}MB', got "
+                            f"{m.group(0) if m else 'nothing'}")
+        if boot != size_bytes(cfg.crashkernel):
+            problems.append(f"boot memory registered: 0x{boot:x} bytes, expected crashkernel="
+                            f"{cfg.crashkernel}")
+        if bool(cma) != (cfg.fadump_mode == "on"):
+            problems.append(f"fadump={cfg.fadump_mode}, but the kernel "
+                            f"{'made' if cma else 'did not make'} a CMA area")
+    else:
+        check.details.append("a capture kernel that registered again: no reservation message to check")
+    check.ok = not problems
+    check.summary = (f"{cfg.firmware.upper()}, {run.guest_cpus} CPUs, {cfg.mmu} MMU, fadump={cfg.fadump_mode}, "
+                     f"crashkernel={cfg.crashkernel} of {cfg.mem}" if check.ok else "; ".join(problems))
 
 
 def report(checks, out=sys.stdout):

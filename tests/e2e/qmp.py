@@ -35,6 +35,7 @@ class QMPClient:
     def __init__(self, sock, log=None):
         self.sock = sock
         self.events = []
+        self.history = []     # every event received, also those taken from events
         self.greeting = None
         self._buf = b""
         self._next_id = 0
@@ -124,6 +125,10 @@ class QMPClient:
         self.sock.sendall(data.encode() + b"\r\n")
 
     # -- commands and events ----------------------------------------------
+    def _queue(self, event):
+        self.events.append(event)
+        self.history.append(event)
+
     def execute(self, command, arguments=None, timeout=30):
         """Run a command and return its ``return`` value.
 
@@ -147,7 +152,7 @@ class QMPClient:
         while True:
             reply = self._recv(deadline, what=f"the reply to {command!r} ({timeout}s)")
             if "event" in reply:
-                self.events.append(reply)
+                self._queue(reply)
                 continue
             if reply.get("id") != cmd_id:
                 continue  # a stale reply to an abandoned command
@@ -180,7 +185,7 @@ class QMPClient:
                 return ev
             msg = self._recv(deadline, what=f"QMP event {'/'.join(names)} ({timeout}s)")
             if "event" in msg:
-                self.events.append(msg)
+                self._queue(msg)
 
     def poll_events(self, timeout=0.0):
         """Read whatever events arrive within ``timeout`` seconds."""
@@ -189,7 +194,7 @@ class QMPClient:
             while True:
                 msg = self._recv(deadline, what="events")
                 if "event" in msg:
-                    self.events.append(msg)
+                    self._queue(msg)
         except QMPTimeout:
             pass
         return list(self.events)

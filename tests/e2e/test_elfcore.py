@@ -344,16 +344,36 @@ class AnalyseTests(unittest.TestCase):
             ["#0  0xc000000000001010 in crash_fadump ()"])
         self.addCleanup(setattr, self.e2e, "_gdb_check", orig)
 
-    def make_run(self, vmcore_regs=None, vmcore_ram=None):
+    REGSAVE_AT = 0x100000       # CPU state data destination (reserved area)
+
+    @staticmethod
+    def regsave(cpu_regs):
+        """The platform's register save area (big-endian) for {cpu: regs}."""
+        names = ([f"GPR{i:02d}" for i in range(32)] + ["NIA", "MSR", "CR", "LR", "CTR", "XER"])
+        index = list(range(32)) + [32, 33, 38, 36, 35, 37]   # pt_regs words
+        out = bytearray(b"REGSAVE\0" + struct.pack(">III", 0, 16, len(cpu_regs)))
+        for cpu, regs in cpu_regs.items():
+            out += struct.pack(">8sQ", b"CPUSTRT", cpu)
+            for name, i in zip(names, index):
+                out += struct.pack(">8sQ", name.encode(), regs[i])
+            out += struct.pack(">8sQ", b"CPUEND", cpu)
+        return bytes(out)
+
+    def make_run(self, vmcore_regs=None, vmcore_ram=None, saved_regs=None):
         trig = os.path.join(self.tmp, "trigger-dump.elf")
-        qnotes = []
+        qnotes, qregs_all = [], {}
         for cpu in range(4):
             qregs = list(self.regs[cpu])
             if cpu == 0:
                 qregs[32] = 0x1234  # the crashing CPU moved on: not compared
+            qregs_all[cpu] = qregs
             qnotes += [("CORE", elfcore.NT_PRSTATUS, prstatus_desc("<", cpu + 1, qregs)),
                        ("CORE", elfcore.NT_PRFPREG, bytes(264))]
-        build_core(trig, endian="<", notes=qnotes, loads=[(0, bytes(self.ram), len(self.ram))],
+        # The platform saved the registers QEMU reports into guest memory.
+        area = self.regsave(saved_regs or qregs_all)
+        trig_ram = bytearray(self.ram)
+        trig_ram[self.REGSAVE_AT:self.REGSAVE_AT + len(area)] = area
+        build_core(trig, endian="<", notes=qnotes, loads=[(0, bytes(trig_ram), len(trig_ram))],
                    sections_first=True)
         ram = vmcore_ram or self.ram
         regs = vmcore_regs or self.regs
@@ -365,14 +385,37 @@ class AnalyseTests(unittest.TestCase):
                    loads=[(0, bytes(ram[:self.MiB]), self.MiB),
                           (ra_e, bytes(ram[ra_e:]), len(ram) - ra_e)])
         cfg = self.e2e.Config(qemu="/bin/true", guest_dir=self.tmp, firmware_dir=self.tmp,
-                              crashkernel="1M")
+                              crashkernel="1M", mem="4M")
         run = self.e2e.Run(cfg=cfg, workdir=self.tmp, marker=self.marker)
         run.trigger_path, run.vmcore_path = trig, vm
         run.guest_cpus = 4
         run.crash_cpu_guest = 0
-        run.first_console = ("FADUMP-TEST: crashing-cpu=0\n"
-                             "[    2.1] CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.0 #1\n")
-        run.capture_console = ("FADUMP-TEST: dmesg: [    0.000000] fadump: Reserving 3MB of memory at "
+        n = len(area)
+        sec = lambda typ, src, dst, length: {  # noqa: E731
+            "type": typ, "requested": True, "source": src, "destination": dst, "length": length,
+            "bytes-dumped": length, "error-flags": 0}
+        run.fadump_info = {"enabled": True, "state": "dump-active", "status-flags": 0xC000,
+                           "sections": [sec(1, 0, self.REGSAVE_AT, n),
+                                        sec(2, 0, self.REGSAVE_AT + n, 0),
+                                        sec(0x11, 0, 0x110000, self.MiB)]}
+        run.fadump_triggered = {"cpu-index": 0, "status-flags": 0xC000}
+        region = lambda dumped: (  # noqa: E731
+            f"FADUMP-TEST: fadump-region: CPU :[0x{self.REGSAVE_AT:014x}-0x{self.REGSAVE_AT + n - 1:014x}] "
+            f"0x{n:x} bytes, Dumped: 0x{n if dumped else 0:x}\n"
+            f"FADUMP-TEST: fadump-region: HPTE:[0x{self.REGSAVE_AT + n:014x}-0x{self.REGSAVE_AT + n - 1:014x}] "
+            f"0x0 bytes, Dumped: 0x0\n"
+            f"FADUMP-TEST: fadump-region: DUMP: Src: 0x{0:014x}, Dest: 0x{0x110000:014x}, Size: 0x100000, "
+            f"Dumped: 0x{0x100000 if dumped else 0:x} bytes\n")
+        run.first_console = (
+            "[    0.000000] fadump: Reserved 1MB of memory at 0x00000000100000 (System RAM: 4MB)\n"
+            "[    0.000000] radix-mmu: Page sizes from device-tree:\n"
+            "[    0.000000] fadump: Initialized 0x100000 bytes cma area at 1MB from 0x1002a8 bytes\n"
+            f"[    0.000000] Kernel command line: {self.e2e.guest_append(cfg, self.marker)}\n"
+            "FADUMP-TEST: boot=first\n" + region(False) +
+            "FADUMP-TEST: crashing-cpu=0\n"
+            "[    2.1] CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.0 #1\n")
+        run.capture_console = ("FADUMP-TEST: boot=capture\n" + region(True) +
+                               "FADUMP-TEST: dmesg: [    0.000000] fadump: Reserving 3MB of memory at "
                                "0x00000000100000 for preserving crash data\n")
         return run
 
@@ -430,6 +473,42 @@ class AnalyseTests(unittest.TestCase):
         self.assertIn("1 of 16 pages differ; first: 0x40000", checks["d"].summary)
         self.assertTrue(any("first at 0x40d03: vmcore 2c" in d for d in checks["d"].details),
                         checks["d"].details)
+
+    def test_register_save_area_differs(self):
+        """The platform saved a wrong register for the crashing CPU (which
+        the vmcore does not show): check (c) reads its save area."""
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        saved = {cpu: list(r) for cpu, r in enumerate(self.regs)}
+        saved[0][32] = 0x1234
+        saved[0][5] += 1
+        checks, _ = self.results(self.make_run(saved_regs=saved))
+        self.assertFalse(checks["c"].ok)
+        self.assertIn("CPU 0: 1 registers differ in the register save area: gpr5", checks["c"].summary)
+
+    def test_platform_view_differs(self):
+        """query-fadump and the capture kernel disagree, HPTE with radix."""
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        run = self.make_run()
+        run.fadump_info["sections"][2]["bytes-dumped"] -= 0x10000
+        run.fadump_info["sections"][1]["length"] = 0x1000
+        checks, _ = self.results(run)
+        self.assertFalse(checks["f"].ok)
+        self.assertIn("section 2 (type 0x11): bytes-dumped 0xf0000 of 0x100000", checks["f"].summary)
+        self.assertIn("radix MMU, but the HPTE section is 0x1000 bytes", checks["f"].summary)
+        self.assertIn("the capture kernel's fadump_region", checks["f"].summary)
+
+    def test_configuration_not_applied(self):
+        if READELF is None:
+            self.skipTest("readelf not installed")
+        run = self.make_run()
+        run.cfg.fadump_mode = "nocma"
+        run.cfg.firmware = "slof"
+        checks, _ = self.results(run)
+        self.assertFalse(checks["g"].ok)
+        self.assertIn("lacks SLOF's banner", checks["g"].summary)
+        self.assertIn("fadump=nocma, but the kernel made a CMA area", checks["g"].summary)
 
     def test_wrong_crashing_cpu(self):
         if READELF is None:

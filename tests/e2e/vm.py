@@ -19,6 +19,10 @@ from qmp import QMPClient, QMPError
 
 DEFAULT_CONSOLE_ERRORS = (r"FADUMP-TEST: error=[^\n]*",)
 
+# A guest reset request (fadump's memory-preserving reboot) pauses the VM so
+# that a test can take its own dump first; a panic pauses too.
+HOLD_ACTIONS = "reboot=shutdown,shutdown=pause,panic=pause"
+
 
 class VMError(Exception):
     """QEMU or the guest did not behave as expected."""
@@ -39,7 +43,8 @@ class QEMUExited(VMError):
 class VM:
     def __init__(self, qemu, workdir, *, kernel, initrd, append,
                  firmware_dir, firmware="vof", mem="4G", smp=4,
-                 disk_size=None, extra_args=(), name="vm"):
+                 disk_size=None, disk_path=None, create_disk=True,
+                 machine_props=(), actions=HOLD_ACTIONS, extra_args=(), name="vm"):
         self.qemu = qemu
         self.workdir = os.path.abspath(workdir)
         self.kernel = kernel
@@ -50,6 +55,9 @@ class VM:
         self.mem = mem
         self.smp = smp
         self.disk_size = disk_size
+        self.machine_props = list(machine_props)
+        self.actions = actions
+        self.create_disk = create_disk
         self.extra_args = list(extra_args)
         self.name = name
         p = lambda suffix: os.path.join(self.workdir, f"{name}.{suffix}")
@@ -58,7 +66,10 @@ class VM:
         self.cmdline_path = p("cmdline.sh")
         self.qmp_log_path = p("qmp.log")
         self.qmp_sock_path = p("qmp.sock")
-        self.disk_path = p("disk.raw") if disk_size else None
+        self.debug_log_path = p("qemu-debug.log")
+        # A disk shared with another VM (a migration's destination) is
+        # passed by path and not created again.
+        self.disk_path = disk_path or (p("disk.raw") if disk_size else None)
         self.proc = None
         self.qmp = None
         self._console_file = None
@@ -75,6 +86,8 @@ class VM:
             machine += ",x-vof=on"
         elif self.firmware != "slof":
             raise ValueError(f"firmware must be 'vof' or 'slof', not {self.firmware!r}")
+        for prop in self.machine_props:
+            machine += f",{prop}"
         args = [
             self.qemu,
             "-M", machine,
@@ -89,10 +102,8 @@ class VM:
             "-chardev", f"file,id=console0,path={self.console_path}",
             "-serial", "chardev:console0",
             "-qmp", f"unix:{self.qmp_sock_path},server=on,wait=off",
-            # A guest reset request (fadump's memory-preserving reboot)
-            # pauses the VM so the test can take its own dump first.
-            "-action", "reboot=shutdown,shutdown=pause,panic=pause",
-            "-d", "guest_errors", "-D", os.path.join(self.workdir, f"{self.name}.qemu-debug.log"),
+            "-action", self.actions,
+            "-d", "guest_errors", "-D", self.debug_log_path,
         ]
         if self.disk_path:
             args += [
@@ -107,7 +118,7 @@ class VM:
         for path in (self.console_path, self.qmp_sock_path):
             if os.path.lexists(path):
                 os.unlink(path)
-        if self.disk_path:
+        if self.disk_path and self.create_disk:
             with open(self.disk_path, "wb") as f:
                 f.truncate(self.disk_size)  # sparse
         args = self.command_line()
@@ -166,7 +177,7 @@ class VM:
 
     def log_paths(self):
         paths = [self.cmdline_path, self.qemu_log_path, self.console_path,
-                 self.qmp_log_path, os.path.join(self.workdir, f"{self.name}.qemu-debug.log")]
+                 self.qmp_log_path, self.debug_log_path]
         return [p for p in paths if os.path.exists(p)]
 
     def __enter__(self):
