@@ -1736,7 +1736,9 @@ def _check_g(run, trigger, check, facts):
         problems.append(f"the kernel's MMU messages come from {mmus or 'no MMU'}, expected {cfg.mmu} only")
     cmdline = re.search(r"Kernel command line: ([^\n]*)", text)
     words = cmdline.group(1).split() if cmdline else []
-    want = guest_append(cfg, run.marker.split("-c")[0]).split()
+    # A crash of a capture kernel writes "<marker>-c<n>": the command line
+    # has the first boot's marker.
+    want = guest_append(cfg, re.sub(r"-c\d+$", "", run.marker)).split()
     missing = [w for w in want if w not in words]
     if missing:
         problems.append(f"the kernel command line lacks {missing}")
