@@ -90,6 +90,7 @@ class StepFailed(Exception):
         self.message = message
         self.context = list(context)
         self.case = case
+        self.checks = []        # lifecycle checks made before the step failed
         super().__init__(self._text())
 
     def _text(self):
@@ -594,10 +595,12 @@ class _Flow:
             except StepFailed as err:
                 if not err.case:
                     err.set_case(cfg.case)
+                err.checks = self.result.checks
                 raise
             except (VMError, QMPError, OSError) as err:
-                raise StepFailed(self.step, str(err), _console_context(self.vm),
-                                 case=cfg.case) from err
+                failed = StepFailed(self.step, str(err), _console_context(self.vm), case=cfg.case)
+                failed.checks = self.result.checks
+                raise failed from err
             finally:
                 self.collect()
         self.take_vmcore(run, last=True)
@@ -1699,7 +1702,9 @@ def _check_f(run, trigger, check, facts):
     elif trig.get("status-flags") != flags:
         problems.append(f"FADUMP_TRIGGERED status-flags 0x{trig.get('status-flags', 0):x} != query-fadump's")
     # The capture kernel's view of the same structure (ibm,kernel-dump).
-    regions = _capture_regions(run.capture_console)
+    # Up to a re-registration, which prints the new registration's regions.
+    header = run.capture_console.split("FADUMP-TEST: released\n")[0]
+    regions = _capture_regions(header)
     ours = sorted((s["type"], s["source"] if s["type"] == 0x11 else 0, s["destination"], s["length"],
                    s["bytes-dumped"]) for s in sections if s["type"] in REGION_RE)
     if sorted(regions) != ours:

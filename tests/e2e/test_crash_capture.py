@@ -50,7 +50,12 @@ def main(argv=None):
         print(f"FAIL: {err}")
         for line in err.context:
             print(f"    | {line}")
-        print(f"FAILED: case '{args.case}': none checked (the flow stopped at step '{err.step}')")
+        if err.checks:
+            print(f"== case '{args.case}': lifecycle checks made before the flow stopped")
+            e2e.report(err.checks)
+        failed = [f"lifecycle ({c.key})" for c in err.checks if not c.ok]
+        print(f"FAILED: case '{args.case}': " + ", ".join(
+            failed + [f"the flow stopped at step '{err.step}' (vmcore not checked)"]))
         return 1
     failed = []
     for c in result.checks:
