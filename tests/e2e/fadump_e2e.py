@@ -23,6 +23,7 @@ There is one flow; the cases differ only in the parameters of
 
 import bisect
 import contextlib
+import fcntl
 import glob
 import os
 import re
@@ -265,6 +266,25 @@ def size_bytes(text):
 BIG_FILES = ("trigger-dump*.elf", "vmcore*.elf", "vm.disk.raw")
 
 
+IN_USE = ".in-use"      # flock()ed by the process using a run directory
+_held_locks = []
+
+
+def _in_use(d):
+    """Whether another process holds run directory d."""
+    try:
+        fd = os.open(os.path.join(d, IN_USE), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def make_workdir(cfg):
     if cfg.workdir:
         os.makedirs(cfg.workdir, exist_ok=True)
@@ -273,15 +293,20 @@ def make_workdir(cfg):
     base = cfg.work_base or os.path.join(tempfile.gettempdir(), "qemu-fadump-e2e")
     os.makedirs(base, exist_ok=True)
     # Earlier runs keep their logs; their multi-GiB images go, and only
-    # the ten newest run directories stay.
-    old = sorted(glob.glob(os.path.join(base, "run-*")))
+    # the ten newest run directories stay.  A run still going on in
+    # another process (its directory locked) is left alone.
+    old = [d for d in sorted(glob.glob(os.path.join(base, "run-*"))) if not _in_use(d)]
     for d in old:
         for name in BIG_FILES:
             for p in glob.glob(os.path.join(d, name)):
                 os.unlink(p)
     for d in old[:-9]:
         shutil.rmtree(d, ignore_errors=True)
-    return tempfile.mkdtemp(prefix=time.strftime("run-%Y%m%d-%H%M%S-"), dir=base)
+    d = tempfile.mkdtemp(prefix=time.strftime("run-%Y%m%d-%H%M%S-"), dir=base)
+    fd = os.open(os.path.join(d, IN_USE), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)      # until this process exits
+    _held_locks.append(fd)
+    return d
 
 
 # ---------------------------------------------------------------------------
