@@ -14,7 +14,8 @@ typedef struct Side {
     int root;
     int end;                /* past the subtree */
     size_t prefix;          /* bytes of the root's path to drop */
-    GHashTable *by_rel;     /* relative path -> position + 1 */
+    GPtrArray *keys;        /* key of node root + i (owned) */
+    GHashTable *by_key;     /* key -> position + 1 */
 } Side;
 
 static void entry_free(gpointer data)
@@ -44,6 +45,11 @@ static const char *rel_path(const Side *s, int i)
     return s->prefix == 1 ? (i == s->root ? "" : path) : path + s->prefix;
 }
 
+/*
+ * Nodes are matched by their path below the root; in a tree with sibling
+ * nodes of the same name (invalid, but possible), the n-th node of a
+ * path by the n-th: "PATH//n" (no real path has an empty component).
+ */
 static void side_init(Side *s, const FadumpFdt *fdt, GArray *index, int root)
 {
     s->fdt = fdt;
@@ -51,16 +57,30 @@ static void side_init(Side *s, const FadumpFdt *fdt, GArray *index, int root)
     s->root = root;
     s->end = fadump_fdt_subtree_end(index, root);
     s->prefix = strlen(fadump_fdt_node(index, root)->path);
-    s->by_rel = g_hash_table_new(g_str_hash, g_str_equal);
+    s->keys = g_ptr_array_new_with_free_func(g_free);
+    s->by_key = g_hash_table_new(g_str_hash, g_str_equal);
     for (int i = root; i < s->end; i++) {
         const char *rel = rel_path(s, i);
+        char *key = g_strdup(rel);
 
-        /* a duplicate path (invalid tree) matches its first node */
-        if (!g_hash_table_contains(s->by_rel, rel)) {
-            g_hash_table_insert(s->by_rel, (gpointer)rel,
-                                GINT_TO_POINTER(i + 1));
+        for (unsigned int n = 2; g_hash_table_contains(s->by_key, key); n++) {
+            g_free(key);
+            key = g_strdup_printf("%s//%u", rel, n);
         }
+        g_ptr_array_add(s->keys, key);
+        g_hash_table_insert(s->by_key, key, GINT_TO_POINTER(i + 1));
     }
+}
+
+static void side_clear(Side *s)
+{
+    g_hash_table_unref(s->by_key);
+    g_ptr_array_unref(s->keys);
+}
+
+static const char *node_key(const Side *s, int i)
+{
+    return g_ptr_array_index(s->keys, (guint)(i - s->root));
 }
 
 static FadumpValue *decode(const Side *s, int node, const FadumpFdtProp *p,
@@ -93,7 +113,7 @@ static void lone_nodes(FadumpDiff *d, const Side *from, const Side *other,
         FadumpDiffEntry *e;
         g_autoptr(GArray) props = NULL;
 
-        if (g_hash_table_contains(other->by_rel, rel_path(from, i))) {
+        if (g_hash_table_contains(other->by_key, node_key(from, i))) {
             i++;
             continue;
         }
@@ -107,6 +127,43 @@ static void lone_nodes(FadumpDiff *d, const Side *from, const Side *other,
     }
 }
 
+/* The properties of a node by name; a repeated name (invalid) keeps
+ * all its occurrences, in order */
+static GHashTable *props_by_name(GArray *props)
+{
+    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify)g_ptr_array_unref);
+
+    for (guint j = 0; j < props->len; j++) {
+        FadumpFdtProp *p = &g_array_index(props, FadumpFdtProp, j);
+        GPtrArray *same = g_hash_table_lookup(t, p->name);
+
+        if (!same) {
+            same = g_ptr_array_new();
+            g_hash_table_insert(t, (gpointer)p->name, same);
+        }
+        g_ptr_array_add(same, p);
+    }
+    return t;
+}
+
+/* The @n-th occurrence of @name in @t, or NULL */
+static FadumpFdtProp *nth_prop(GHashTable *t, const char *name, guint n)
+{
+    GPtrArray *same = g_hash_table_lookup(t, name);
+
+    return same && n < same->len ? g_ptr_array_index(same, n) : NULL;
+}
+
+/* How many times @name was seen so far, counting this one */
+static guint seen(GHashTable *counts, const char *name)
+{
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(counts, name));
+
+    g_hash_table_insert(counts, (gpointer)name, GUINT_TO_POINTER(n + 1));
+    return n;
+}
+
 static void compare_props(FadumpDiff *d, const Side *a, int ai,
                           const Side *b, int bi, gboolean raw)
 {
@@ -114,21 +171,16 @@ static void compare_props(FadumpDiff *d, const Side *a, int ai,
                                             fadump_fdt_node(a->index, ai)->offset);
     g_autoptr(GArray) pb = fadump_fdt_props(b->fdt,
                                             fadump_fdt_node(b->index, bi)->offset);
-    g_autoptr(GHashTable) in_b = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(GHashTable) in_a = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) in_a = props_by_name(pa);
+    g_autoptr(GHashTable) in_b = props_by_name(pb);
+    g_autoptr(GHashTable) count = g_hash_table_new(g_str_hash, g_str_equal);
     const char *path = fadump_fdt_node(b->index, bi)->path;
 
-    for (guint j = 0; j < pb->len; j++) {
-        FadumpFdtProp *p = &g_array_index(pb, FadumpFdtProp, j);
-
-        g_hash_table_insert(in_b, (gpointer)p->name, p);
-    }
     for (guint j = 0; j < pa->len; j++) {
         FadumpFdtProp *p = &g_array_index(pa, FadumpFdtProp, j);
-        FadumpFdtProp *q = g_hash_table_lookup(in_b, p->name);
+        FadumpFdtProp *q = nth_prop(in_b, p->name, seen(count, p->name));
         FadumpDiffEntry *e;
 
-        g_hash_table_insert(in_a, (gpointer)p->name, p);
         if (!q) {
             e = add_entry(d, FADUMP_DIFF_PROP_REMOVED, path, p->name);
             e->old_value = decode(a, ai, p, raw);
@@ -139,10 +191,11 @@ static void compare_props(FadumpDiff *d, const Side *a, int ai,
             e->new_value = decode(b, bi, q, raw);
         }
     }
+    g_hash_table_remove_all(count);
     for (guint j = 0; j < pb->len; j++) {
         FadumpFdtProp *q = &g_array_index(pb, FadumpFdtProp, j);
 
-        if (!g_hash_table_contains(in_a, q->name)) {
+        if (!nth_prop(in_a, q->name, seen(count, q->name))) {
             FadumpDiffEntry *e = add_entry(d, FADUMP_DIFF_PROP_ADDED, path,
                                            q->name);
 
@@ -186,7 +239,7 @@ FadumpDiff *fadump_fdt_diff(const FadumpFdt *a, GArray *ia, int a_root,
     lone_nodes(d, &sa, &sb, FADUMP_DIFF_NODE_REMOVED);
     lone_nodes(d, &sb, &sa, FADUMP_DIFF_NODE_ADDED);
     for (int i = sb.root; i < sb.end; i++) {
-        gpointer ai = g_hash_table_lookup(sa.by_rel, rel_path(&sb, i));
+        gpointer ai = g_hash_table_lookup(sa.by_key, node_key(&sb, i));
 
         if (ai) {
             compare_props(d, &sa, GPOINTER_TO_INT(ai) - 1, &sb, i, raw);
@@ -195,7 +248,7 @@ FadumpDiff *fadump_fdt_diff(const FadumpFdt *a, GArray *ia, int a_root,
     /* stable: a node's own entries keep their order */
     g_ptr_array_sort(d->entries, entry_cmp);
 
-    g_hash_table_unref(sa.by_rel);
-    g_hash_table_unref(sb.by_rel);
+    side_clear(&sa);
+    side_clear(&sb);
     return d;
 }
