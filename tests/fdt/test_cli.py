@@ -100,7 +100,7 @@ def main():
           and kd[0]["value"]["status"] == ["dump-performed", "dump-triggered"], out[:400])
 
     # -- check -----------------------------------------------------------------
-    for name in sorted(os.listdir(DATA)):
+    for name in sorted(n for n in os.listdir(DATA) if n.endswith(".dtb")):
         rc, out, err = run("--check", data(name))
         check(f"--check {name}: contract holds", rc == 0 and out.endswith("; 0 problems\n"),
               out + err)
