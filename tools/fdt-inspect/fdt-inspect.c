@@ -211,7 +211,7 @@ int main(int argc, char **argv)
           "Also write the input's DTB to FILE (replaced atomically)",
           "FILE" },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args,
-          NULL, "INPUT [INPUT-B] [NODE-PATH]" },
+          NULL, NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = NULL;
