@@ -69,7 +69,11 @@ void fadump_fdt_free(FadumpFdt *fdt);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FadumpFdt, fadump_fdt_free)
 
-/* libfdt's name of an -FDT_ERR_* code, for messages */
+/**
+ * fadump_fdt_strerror - libfdt's name of an -FDT_ERR_* code, for messages
+ *
+ * Cannot fail.
+ */
 const char *fadump_fdt_strerror(int fdt_err);
 
 #endif /* FADUMP_FDT_BLOB_H */

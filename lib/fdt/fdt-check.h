@@ -64,10 +64,12 @@ void fadump_check_report_free(FadumpCheckReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FadumpCheckReport, fadump_check_report_free)
 
-/*
- * Bytes of the register save area our QEMU lays out for @cpus CPUs
- * (spapr_fadump_cpu_state_size()): a 20-byte header, 55 16-byte register
- * entries per CPU, rounded up to 16.
+/**
+ * fadump_cpu_state_size - Bytes of the register save area our QEMU lays out
+ *     for @cpus CPUs (spapr_fadump_cpu_state_size()): a 20-byte header, 55
+ *     16-byte register entries per CPU, rounded up to 16.
+ *
+ * Cannot fail.
  */
 uint64_t fadump_cpu_state_size(uint64_t cpus);
 

@@ -95,7 +95,12 @@ void fadump_value_free(FadumpValue *v);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FadumpValue, fadump_value_free)
 
-/* Kind name for messages and JSON: "rtas-token", "fadump-sizes"... */
+/**
+ * fadump_value_kind_name - Kind name for messages and JSON: "rtas-token",
+ *     "fadump-sizes"...
+ *
+ * Cannot fail.
+ */
 const char *fadump_value_kind_name(FadumpValueKind kind);
 
 /**

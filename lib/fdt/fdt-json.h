@@ -16,8 +16,13 @@
 #include "fdt-decode.h"
 #include "fdt-diff.h"
 
-/* Append the members of a decoded value to the open object of @b:
- * "kind", "length", "raw" (hex), "value" (by kind), "error" (invalid) */
+/**
+ * fadump_json_value - Append the members of a decoded value to the open
+ *     object of @b: "kind", "length", "raw" (hex), "value" (by kind), "error"
+ *     (invalid)
+ *
+ * Cannot fail.
+ */
 void fadump_json_value(JsonBuilder *b, const FadumpValue *v);
 
 /**
@@ -33,16 +38,30 @@ void fadump_json_value(JsonBuilder *b, const FadumpValue *v);
 JsonNode *fadump_json_tree(const FadumpFdt *fdt, GArray *index, int start,
                            gboolean raw);
 
-/* {"origin", "offered", "dump_active", "cpus", "memory_total", "ok",
- *  "problems": [{"path", "property", "message"}]} */
+/**
+ * fadump_json_check - a check report as JSON: {"origin", "offered", "dump_active", "cpus",
+ *     "memory_total", "ok", "problems": [{"path", "property", "message"}]}
+ *
+ * Cannot fail.
+ */
 JsonNode *fadump_json_check(const FadumpCheckReport *report,
                             const char *origin);
 
-/* {"a", "b", "equal", "changes": [{"change", "path", ...}]} */
+/**
+ * fadump_json_diff - a diff as JSON: {"a", "b", "equal", "changes": [{"change", "path",
+ *     ...}]}
+ *
+ * Cannot fail.
+ */
 JsonNode *fadump_json_diff(const FadumpDiff *diff, const char *a_name,
                            const char *b_name);
 
-/* @node as indented JSON text, with a final newline (g_free()) */
+/**
+ * fadump_json_to_string - @node as indented JSON text, with a final newline
+ *     (g_free())
+ *
+ * Cannot fail.
+ */
 char *fadump_json_to_string(JsonNode *node);
 
 #endif /* FADUMP_FDT_JSON_H */

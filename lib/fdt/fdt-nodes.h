@@ -57,10 +57,19 @@ GArray *fadump_fdt_index(const FadumpFdt *fdt, GError **error);
 int fadump_fdt_index_lookup(const FadumpFdt *fdt, GArray *index,
                             const char *path, GError **error);
 
-/* The position in @index just past the last descendant of node @i */
+/**
+ * fadump_fdt_subtree_end - The position in @index just past the last
+ *     descendant of node @i
+ *
+ * Cannot fail.
+ */
 int fadump_fdt_subtree_end(GArray *index, int i);
 
-/* The node at @i of @index */
+/**
+ * fadump_fdt_node - The node at @i of @index
+ *
+ * Cannot fail.
+ */
 static inline const FadumpFdtNode *fadump_fdt_node(GArray *index, int i)
 {
     return &g_array_index(index, FadumpFdtNode, i);
@@ -104,7 +113,11 @@ gboolean fadump_fdt_node_cells(const FadumpFdt *fdt, int offset,
                                const char *name, uint32_t dflt,
                                uint32_t *cells, GError **error);
 
-/* The node's "device_type" is @type */
+/**
+ * fadump_fdt_node_is_type - The node's "device_type" is @type
+ *
+ * Cannot fail.
+ */
 gboolean fadump_fdt_node_is_type(const FadumpFdt *fdt, int offset,
                                  const char *type);
 

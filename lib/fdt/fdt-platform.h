@@ -68,8 +68,12 @@ gboolean fadump_fdt_memory(const FadumpFdt *fdt, GArray *index,
 
 void fadump_fdt_memory_clear(FadumpFdtMemory *mem);
 
-/* [start, start + len) lies within one merged range of @mem (len 0: the
- * address itself does) */
+/**
+ * fadump_fdt_memory_contains - [start, start + len) lies within one merged
+ *     range of @mem (len 0: the address itself does)
+ *
+ * Cannot fail.
+ */
 gboolean fadump_fdt_memory_contains(const FadumpFdtMemory *mem,
                                     uint64_t start, uint64_t len);
 

@@ -20,10 +20,20 @@
 /* RTAS token values that mean "no such call" */
 #define FADUMP_RTAS_UNKNOWN_SERVICE 0xffffffffu
 
-/* @name is an RTAS call whose token a /rtas property of that name holds */
+/**
+ * fadump_rtas_is_call - @name is an RTAS call whose token a /rtas property
+ *     of that name holds
+ *
+ * Cannot fail.
+ */
 gboolean fadump_rtas_is_call(const char *name);
 
-/* @name is one of the four ibm,*kernel-dump* properties */
+/**
+ * fadump_rtas_is_fadump_prop - @name is one of the four ibm,*kernel-dump*
+ *     properties
+ *
+ * Cannot fail.
+ */
 gboolean fadump_rtas_is_fadump_prop(const char *name);
 
 #endif /* FADUMP_FDT_RTAS_H */

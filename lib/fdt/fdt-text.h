@@ -39,14 +39,28 @@ char **fadump_text_value_lines(const FadumpValue *v);
 void fadump_text_tree(GString *out, const FadumpFdt *fdt, GArray *index,
                       int start, gboolean raw);
 
-/* Append a check report: one "PATH[: PROPERTY]: MESSAGE" line a problem */
+/**
+ * fadump_text_check - Append a check report: one "PATH[: PROPERTY]: MESSAGE"
+ *     line a problem
+ *
+ * Cannot fail.
+ */
 void fadump_text_check(GString *out, const FadumpCheckReport *report);
 
-/* Append a one-paragraph summary of a check report (what was found) */
+/**
+ * fadump_text_check_summary - Append a one-paragraph summary of a check
+ *     report (what was found)
+ *
+ * Cannot fail.
+ */
 void fadump_text_check_summary(GString *out, const FadumpCheckReport *report,
                                const char *origin);
 
-/* Append a diff between trees named @a_name and @b_name */
+/**
+ * fadump_text_diff - Append a diff between trees named @a_name and @b_name
+ *
+ * Cannot fail.
+ */
 void fadump_text_diff(GString *out, const FadumpDiff *diff,
                       const char *a_name, const char *b_name);
 
