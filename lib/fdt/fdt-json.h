@@ -39,8 +39,9 @@ JsonNode *fadump_json_tree(const FadumpFdt *fdt, GArray *index, int start,
                            gboolean raw);
 
 /**
- * fadump_json_check - a check report as JSON: {"origin", "offered", "dump_active", "cpus",
- *     "memory_total", "ok", "problems": [{"path", "property", "message"}]}
+ * fadump_json_check - a check report as JSON: {"origin", "offered",
+ *     "dump_active", "cpus", "memory_total", "ok", "problems": [{"path",
+ *     "property", "message"}]}
  *
  * Cannot fail.
  */
@@ -48,8 +49,8 @@ JsonNode *fadump_json_check(const FadumpCheckReport *report,
                             const char *origin);
 
 /**
- * fadump_json_diff - a diff as JSON: {"a", "b", "equal", "changes": [{"change", "path",
- *     ...}]}
+ * fadump_json_diff - a diff as JSON: {"a", "b", "equal", "changes":
+ *     [{"change", "path", ...}]}
  *
  * Cannot fail.
  */
