@@ -167,10 +167,10 @@ static guint seen(GHashTable *counts, const char *name)
 static void compare_props(FadumpDiff *d, const Side *a, int ai,
                           const Side *b, int bi, gboolean raw)
 {
-    g_autoptr(GArray) pa = fadump_fdt_props(a->fdt,
-                                            fadump_fdt_node(a->index, ai)->offset);
-    g_autoptr(GArray) pb = fadump_fdt_props(b->fdt,
-                                            fadump_fdt_node(b->index, bi)->offset);
+    int aoff = fadump_fdt_node(a->index, ai)->offset;
+    int boff = fadump_fdt_node(b->index, bi)->offset;
+    g_autoptr(GArray) pa = fadump_fdt_props(a->fdt, aoff);
+    g_autoptr(GArray) pb = fadump_fdt_props(b->fdt, boff);
     g_autoptr(GHashTable) in_a = props_by_name(pa);
     g_autoptr(GHashTable) in_b = props_by_name(pb);
     g_autoptr(GHashTable) count = g_hash_table_new(g_str_hash, g_str_equal);

@@ -116,7 +116,8 @@ static gboolean one_file(Stats *st, const char *path, gboolean do_mutate)
     g_autofree char *data = NULL;
     gsize len;
 
-    if (!g_file_get_contents(path, &data, &len, &err) || len > REPLAY_MAX_INPUT) {
+    if (!g_file_get_contents(path, &data, &len, &err) ||
+        len > REPLAY_MAX_INPUT) {
         fprintf(stderr, "fuzz-replay: %s: %s\n", path,
                 err ? err->message : "too big");
         return FALSE;
