@@ -23,6 +23,9 @@ QEMU_CONFIGURE_ARGS=(
     --target-list=ppc64-softmmu
     --without-default-features
     --enable-fdt=system
+    # dump-guest-memory's kdump-lzo and kdump-snappy formats
+    --enable-lzo
+    --enable-snappy
     --disable-install-blobs
     --disable-docs
     # slof.bin and vof.bin come from Debian's qemu-system-data
