@@ -14,7 +14,8 @@ host allows it:
   - fadump-extract --no-copy-range INPUT -o VMCORE (through a buffer);
   - fadump-extract --kdump INPUT -o VMCORE, when the tool has --kdump;
   - fadump-extract INPUT (metadata only: find the registration, decode
-    the crash-info header and register save area, lay out the vmcore);
+    the crash-info header and register save area, lay out the vmcore),
+    and the same with --fdm-addr (no scan of guest memory);
 
 and prints wall time, throughput (input bytes per second; output bytes
 per second for the writers), peak RSS (ru_maxrss of the child), and the
@@ -28,16 +29,20 @@ them.
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
 import fadump_e2e as e2e  # noqa: E402
+
+GNU_TIME = "/usr/bin/time"      # Debian's package time (scripts/setup-host)
 
 
 def drop_caches():
@@ -52,17 +57,25 @@ def drop_caches():
 
 
 def measure(args, cold):
-    """Run @args; (seconds, peak RSS in KiB, exit status, stderr)."""
+    """Run @args under GNU time; (seconds, peak RSS in KiB, exit status,
+    stderr).  The peak RSS comes from time(1), a small process: measured
+    from this Python process, the child's ru_maxrss would include the
+    interpreter's memory it was forked from."""
     if cold:
         drop_caches()
-    t0 = time.monotonic()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    secs = time.monotonic() - t0
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return secs, usage.ru_maxrss, proc.returncode, err
+    fd, rss_path = tempfile.mkstemp(prefix="bench-rss-")
+    os.close(fd)
+    try:
+        t0 = time.monotonic()
+        res = subprocess.run([GNU_TIME, "-f", "%M", "-o", rss_path] + args,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        secs = time.monotonic() - t0
+        with open(rss_path) as f:
+            lines = f.read().split()
+        kib = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    finally:
+        os.unlink(rss_path)
+    return secs, kib, res.returncode, res.stderr.decode(errors="replace")
 
 
 def size_bytes(text):
@@ -103,6 +116,14 @@ def bench_size(tool, cfg, size, runs, cold):
         commands.append(("fadump-extract --kdump -o", [tool, "-q", "--kdump", dump, "-o", out],
                          True))
     commands.append(("fadump-extract (metadata only)", [tool, "-q", dump], False))
+    # Where the scan found the registration: metadata only without the scan
+    found = subprocess.run([tool, "-q", "--json", dump], capture_output=True, text=True)
+    try:
+        addr = json.loads(found.stdout)["registration"]["address"]
+        commands.append(("  ... with --fdm-addr (no scan)", [tool, "-q", "--fdm-addr", str(addr), dump],
+                         False))
+    except (ValueError, KeyError, TypeError):
+        print(f"{size}: no registration address in fadump-extract --json: {found.stderr.strip()}")
     rows = []
     for label, args, writes in commands:
         times, rss, out_size = [], [], 0
@@ -143,6 +164,9 @@ def main(argv=None):
         return 2
     if not cfg.workdir and os.environ.get("FADUMP_BUILD_ROOT"):
         cfg.work_base = os.path.join(os.environ["FADUMP_BUILD_ROOT"], "bench-work")
+    if not os.access(GNU_TIME, os.X_OK):
+        print(f"fadump-extract bench: {GNU_TIME} missing: run scripts/setup-host", file=sys.stderr)
+        return 2
     cold = drop_caches()
     print(f"fadump-extract benchmark: {args.tool}; page cache "
           f"{'dropped before every command' if cold else 'cannot be dropped here (warm runs)'}")
