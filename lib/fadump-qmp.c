@@ -484,8 +484,17 @@ FadumpQmp *fadump_qmp_connect(const char *socket_path, unsigned int timeout_s,
     q->conn = g_socket_client_connect(client, G_SOCKET_CONNECTABLE(addr),
                                       NULL, &err);
     if (!q->conn) {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s: %s",
-                    socket_path, err->message);
+        const char *hint = "";
+
+        if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+            hint = " (is QEMU running with -qmp unix:PATH,server=on,"
+                   "wait=off?)";
+        } else if (g_error_matches(err, G_IO_ERROR,
+                                   G_IO_ERROR_CONNECTION_REFUSED)) {
+            hint = " (nothing listens there: has QEMU exited?)";
+        }
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s: %s%s",
+                    socket_path, err->message, hint);
         return NULL;
     }
     q->sock = g_socket_connection_get_socket(q->conn);
