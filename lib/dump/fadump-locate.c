@@ -119,7 +119,7 @@ gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
             }
         }
     }
-    if (progress) {
+    if (progress && done != total) {
         progress(total, total, progress_data);    /* stopped early */
     }
     *ret = g_steal_pointer(&found);

@@ -45,6 +45,7 @@ CHUNK = 16 << 20
 REBUILT = "rebuilt.vmcore"
 REBUILT_PTY = "rebuilt-pty.vmcore"
 OUR_BIG_FILES = (REBUILT, REBUILT_PTY)
+OUR_LOGS = ("extract-qmp.log", "extract-qmp-pty.log")
 # "dumping:  42%  123.4 MiB/s  ETA 0:12" (fadump-progress.h)
 PROGRESS = re.compile(r"(dumping|scanning|writing|validating): +(\d+|\?)%  "
                       r"(?:[\d.]+|--) MiB/s  ETA (?:(?:\d+:)?\d+:\d\d|--)")
@@ -56,10 +57,12 @@ def say(msg):
 
 def run_logged(args, log_path):
     t0 = time.monotonic()
-    res = subprocess.run(args, capture_output=True, text=True, timeout=TOOL_TIMEOUT,
-                         errors="replace")
+    # bytes: text mode would turn the progress lines' "\r" into "\n"
+    res = subprocess.run(args, capture_output=True, timeout=TOOL_TIMEOUT)
+    res.stdout = res.stdout.decode(errors="replace")
+    res.stderr = res.stderr.decode(errors="replace")
     secs = time.monotonic() - t0
-    with open(log_path, "w") as f:
+    with open(log_path, "w", newline="") as f:
         f.write(f"$ {shlex.join(args)}\n# exit {res.returncode}, {secs:.1f}s\n")
         f.write(res.stdout)
         if res.stderr:
@@ -103,7 +106,7 @@ class AtTrigger:
 
 
 def leftovers(workdir, before):
-    return sorted(set(os.listdir(workdir)) - before - set(OUR_BIG_FILES))
+    return sorted(set(os.listdir(workdir)) - before - set(OUR_BIG_FILES) - set(OUR_LOGS))
 
 
 def tool_at_trigger(vm):
@@ -150,6 +153,9 @@ def tool_at_trigger(vm):
         problems.append(f"fadump-extract --qmp on a pty exited {res.returncode}: {res.stdout[-500:]}")
     else:
         finals = {line.split(":")[0]: line for line, _ in lines}
+        if len(lines) != 3 or any(n < 2 for _, n in lines):
+            problems.append(f"expected 3 progress lines (dumping, scanning, writing), each redrawn "
+                            f"in place (\\r), got {lines}")
         for phase in ("dumping", "scanning", "writing"):
             final = finals.get(phase)
             if not final or " 100%" not in final or "MiB/s" not in final or "ETA 0:00" not in final:
