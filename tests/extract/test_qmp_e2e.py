@@ -1,21 +1,24 @@
-#!/usr/bin/python3
 """fadump-extract --qmp against the real guest: one crash -> capture cycle
 of the fadump-pause case (tests/e2e/fadump_e2e.py: -M fadump-pause=on
-holds the VM after the platform preserved the dump).  At that pause,
-before the harness takes its own trigger dump, the tool asks QEMU over a
-second QMP socket (QEMU serves one client per socket; the harness holds
-the first) for the guest's memory and rebuilds the capture kernel's
-/proc/vmcore from it:
+holds the VM after the platform preserved the dump).  The tool talks to
+QEMU over a second QMP socket (QEMU serves one client per socket; the
+harness holds the first).  At the trigger pause, before the harness takes
+its own trigger dump:
 
-1. ``fadump-extract --qmp SOCK --json -o rebuilt.vmcore``: exit 0, the
+1. ``fadump-extract --qmp SOCK -o rebuilt-pty.vmcore`` under
+   ``script -q -e -c`` (a pty): the dumping, scanning and writing progress
+   lines are drawn in place and reach 100% with a rate and ETA 0:00;
+2. ``fadump-extract --qmp SOCK --json -o rebuilt.vmcore``: exit 0, the
    JSON report names the QMP input and the paused VM, no progress on a
    stderr that is not a terminal, nothing left in the temporary directory;
-2. the same under ``script -q -e -c`` (a pty): the progress lines of the
-   dump, the scan and the write are there, with 100%, a rate and an ETA;
-3. after the capture boot, rebuilt.vmcore must be byte-identical to the
-   capture kernel's real /proc/vmcore, and ``fadump-extract --validate``
-   must say MATCH for rebuilt.vmcore and for the real vmcore against the
-   harness's own trigger dump (a file INPUT taken at the same pause).
+3. while the harness's own dump-guest-memory runs: refused, exit 3,
+   "already dumping".
+In the capture boot (the VM runs): ``--qmp --json`` works and warns that
+the VM was running.  After the capture boot, rebuilt.vmcore must be
+byte-identical to the capture kernel's real /proc/vmcore, and
+``fadump-extract --validate`` must say MATCH for rebuilt.vmcore and (on a
+pty: the validating progress) for the real vmcore against the harness's
+trigger dump.
 
 Usage: test_qmp_e2e.py FADUMP_EXTRACT
 Inputs (environment): as tests/e2e/test_crash_capture.py: FADUMP_QEMU,
@@ -97,6 +100,13 @@ class ToolSocketVM(e2e.VM):
             "-qmp", f"unix:{self.tool_qmp},server=on,wait=off"]
         super().__init__(qemu, workdir, **kwargs)
 
+    def wait_console(self, regex, *args, **kwargs):
+        m = super().wait_console(regex, *args, **kwargs)
+        if regex.startswith("^FADUMP-TEST: vmcore-size=") and not Running.done:
+            Running.done = True
+            tool_in_capture_boot(self)
+        return m
+
 
 class AtTrigger:
     """What the tool did at the trigger pause."""
@@ -110,14 +120,38 @@ def leftovers(workdir, before):
 
 
 def tool_at_trigger(vm):
-    """fadump-extract --qmp at the fadump-pause, twice (plain, then pty)."""
+    """fadump-extract --qmp at the fadump-pause, twice: on a pty (the
+    progress; its vmcore deleted at once, for the disk), then plain."""
     tool, problems = AtTrigger.tool, AtTrigger.problems
     work = vm.workdir
     before = set(os.listdir(work))
+
+    pty = os.path.join(work, REBUILT_PTY)
+    res, secs = run_logged(in_pty([tool, "--qmp", vm.tool_qmp, "--tmpdir", work, "-o", pty]),
+                           os.path.join(work, "extract-qmp-pty.log"))
+    lines = progress_lines(res.stdout)
+    say(f"fadump-extract --qmp on a pty (script): exit {res.returncode} in {secs:.1f}s; final "
+        f"progress lines: " + "; ".join(f"{line!r} ({n} draws)" for line, n in lines))
+    pty_size = os.path.getsize(pty) if os.path.exists(pty) else None
+    if res.returncode != 0:
+        problems.append(f"fadump-extract --qmp on a pty exited {res.returncode}: {res.stdout[-500:]}")
+    else:
+        finals = {line.split(":")[0]: line for line, _ in lines}
+        if len(lines) != 3 or any(n < 2 for _, n in lines):
+            problems.append(f"expected 3 progress lines (dumping, scanning, writing), each redrawn "
+                            f"in place (\\r), got {lines}")
+        for phase in ("dumping", "scanning", "writing"):
+            final = finals.get(phase)
+            if not final or " 100%" not in final or "MiB/s" not in final or "ETA 0:00" not in final:
+                problems.append(f"no final '{phase}: 100%  ... MiB/s  ETA 0:00' progress line on the "
+                                f"terminal: {lines}")
+    if os.path.exists(pty):
+        os.unlink(pty)
+
     rebuilt = os.path.join(work, REBUILT)
     args = [tool, "--qmp", vm.tool_qmp, "--json", "--tmpdir", work, "-o", rebuilt]
     res, secs = run_logged(args, os.path.join(work, "extract-qmp.log"))
-    say(f"fadump-extract --qmp ... -o {REBUILT}: exit {res.returncode} in {secs:.1f}s")
+    say(f"fadump-extract --qmp ... --json -o {REBUILT}: exit {res.returncode} in {secs:.1f}s")
     if res.returncode != 0:
         problems.append(f"fadump-extract --qmp exited {res.returncode}: {res.stderr.strip()}")
         return
@@ -138,51 +172,81 @@ def tool_at_trigger(vm):
         problems.append(f"warnings: {info['warnings']}")
     if "\r" in res.stderr or PROGRESS.search(res.stderr):
         problems.append(f"progress on a stderr that is not a terminal: {res.stderr[:200]!r}")
+    if pty_size is not None and pty_size != info["output"]["file_size"]:
+        problems.append(f"the pty run wrote {pty_size} bytes, the plain one {info['output']['file_size']}")
     left = leftovers(work, before)
     if left:
         problems.append(f"files left in the temporary directory: {left}")
 
-    # the same on a terminal: the progress lines
-    pty = os.path.join(work, REBUILT_PTY)
-    res, secs = run_logged(in_pty([tool, "--qmp", vm.tool_qmp, "--tmpdir", work, "-o", pty]),
-                           os.path.join(work, "extract-qmp-pty.log"))
-    lines = progress_lines(res.stdout)
-    say(f"under script(1): exit {res.returncode} in {secs:.1f}s; progress: "
-        + "; ".join(f"{line} ({n} draws)" for line, n in lines))
-    if res.returncode != 0:
-        problems.append(f"fadump-extract --qmp on a pty exited {res.returncode}: {res.stdout[-500:]}")
-    else:
-        finals = {line.split(":")[0]: line for line, _ in lines}
-        if len(lines) != 3 or any(n < 2 for _, n in lines):
-            problems.append(f"expected 3 progress lines (dumping, scanning, writing), each redrawn "
-                            f"in place (\\r), got {lines}")
-        for phase in ("dumping", "scanning", "writing"):
-            final = finals.get(phase)
-            if not final or " 100%" not in final or "MiB/s" not in final or "ETA 0:00" not in final:
-                problems.append(f"no final '{phase}: 100%  ... MiB/s  ETA 0:00' progress line on the "
-                                f"terminal: {lines}")
-        if os.path.getsize(pty) != os.path.getsize(rebuilt):
-            problems.append(f"{REBUILT_PTY} has {os.path.getsize(pty)} bytes, {REBUILT} "
-                            f"{os.path.getsize(rebuilt)}")
-    if os.path.exists(pty):
-        os.unlink(pty)
-    left = leftovers(work, before)
-    if left:
-        problems.append(f"files left in the temporary directory: {left}")
+
+def busy_refused(vm):
+    """While the harness's own dump runs, the tool must refuse: QEMU runs
+    one dump at a time."""
+    tool, problems = AtTrigger.tool, AtTrigger.problems
+    res, secs = run_logged([tool, "--qmp", vm.tool_qmp, "--tmpdir", vm.workdir, "--json"],
+                           os.path.join(vm.workdir, "extract-qmp-busy.log"))
+    say(f"fadump-extract --qmp during the harness's dump: exit {res.returncode} in {secs:.1f}s: "
+        f"{res.stderr.strip()}")
+    if res.returncode != 3 or "QEMU is already dumping guest memory" not in res.stderr:
+        problems.append(f"--qmp during another dump: exit {res.returncode}, expected 3 and 'already "
+                        f"dumping': {res.stderr.strip()}")
 
 
 def hook_trigger_dump():
-    """Run the tool at the trigger pause, before the harness's own dump."""
+    """Run the tool at the trigger pause, before the harness's own dump,
+    and once more while that dump runs."""
     original = e2e._dump_guest_memory
 
     def dump(vm, path, step):
-        if not AtTrigger.done and "trigger dump" in step:
-            AtTrigger.done = True
-            say("VM paused at the fadump trigger: fadump-extract --qmp on the second socket")
-            tool_at_trigger(vm)
-        return original(vm, path, step)
+        if AtTrigger.done or "trigger dump" not in step:
+            return original(vm, path, step)
+        AtTrigger.done = True
+        say("VM paused at the fadump trigger: fadump-extract --qmp on the second socket")
+        tool_at_trigger(vm)
+        # the harness's dump (as _dump_guest_memory), with the tool
+        # started while it runs
+        vm.qmp.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}",
+                                             "format": "elf", "detach": True}, timeout=60)
+        busy_refused(vm)
+        deadline = time.monotonic() + e2e.DUMP_TIMEOUT
+        while True:
+            st = vm.qmp.execute("query-dump", timeout=30)
+            if st["status"] == "completed":
+                return st
+            if st["status"] in ("failed", "none") or time.monotonic() >= deadline:
+                raise e2e.StepFailed(step, f"dump-guest-memory: {st}")
+            time.sleep(0.5)
 
     e2e._dump_guest_memory = dump
+
+
+class Running:
+    """The tool during the capture boot, when the VM runs."""
+    problems = []
+    done = False
+
+
+def tool_in_capture_boot(vm):
+    tool, problems = AtTrigger.tool, Running.problems
+    res, secs = run_logged([tool, "--qmp", vm.tool_qmp, "--tmpdir", vm.workdir, "--json"],
+                           os.path.join(vm.workdir, "extract-qmp-running.log"))
+    say(f"fadump-extract --qmp in the capture boot (VM running): exit {res.returncode} in "
+        f"{secs:.1f}s")
+    if res.returncode != 0:
+        problems.append(f"--qmp in the capture boot exited {res.returncode}: {res.stderr.strip()}")
+        return
+    info = json.loads(res.stdout)
+    qmp = info["input"].get("qmp", {})
+    warned = [line for line in res.stderr.splitlines() if "the VM was running" in line]
+    say(f"    VM {qmp.get('vm_status')}, registration {info['registration'].get('address')}; "
+        f"{warned[0] if warned else 'no warning'}")
+    if not qmp.get("vm_running") or qmp.get("vm_status") != "running":
+        problems.append(f"JSON input.qmp {qmp}: expected the VM running (capture boot)")
+    if not warned:
+        problems.append(f"no warning about the running VM: {res.stderr.strip()}")
+    if len(info.get("cpus", [])) != vm.smp:
+        problems.append(f"capture-boot dump: {len(info.get('cpus', []))} CPU notes, expected "
+                        f"{vm.smp}")
 
 
 def prune(base):
@@ -253,7 +317,9 @@ def main():
             print(f"FAIL: {p}")
         return 1
 
-    problems = AtTrigger.problems
+    problems = AtTrigger.problems + Running.problems
+    if not Running.done:
+        problems.append("the tool never ran during the capture boot")
     rebuilt = os.path.join(run.workdir, REBUILT)
     try:
         if not AtTrigger.done:
