@@ -1,3 +1,4 @@
+#!/usr/bin/python3
 """fadump-extract --qmp against the real guest: one crash -> capture cycle
 of the fadump-pause case (tests/e2e/fadump_e2e.py: -M fadump-pause=on
 holds the VM after the platform preserved the dump).  The tool talks to
