@@ -51,14 +51,32 @@ static void strings(JsonBuilder *b, const char *name, const GPtrArray *a)
     json_builder_end_array(b);
 }
 
-static void input_json(JsonBuilder *b, FadumpDump *dump)
+static void qmp_json(JsonBuilder *b, const FadumpQmpDumpInfo *q)
 {
+    json_builder_set_member_name(b, "qmp");
+    json_builder_begin_object(b);
+    str(b, "vm_status", q->vm_status);
+    flag(b, "vm_running", q->vm_running);
+    num(b, "ram_size", q->ram_size);
+    num(b, "dumped", q->dumped);
+    json_builder_set_member_name(b, "seconds");
+    json_builder_add_double_value(b, q->seconds);
+    json_builder_end_object(b);
+}
+
+static void input_json(JsonBuilder *b, const ExtractReport *rep)
+{
+    FadumpDump *dump = rep->dump;
     size_t n;
     const FadumpMemRange *r = fadump_dump_ranges(dump, &n);
 
     json_builder_set_member_name(b, "input");
     json_builder_begin_object(b);
-    str(b, "path", fadump_dump_path(dump));
+    str(b, "path", rep->input_name ? rep->input_name
+                                   : fadump_dump_path(dump));
+    if (rep->qmp) {
+        qmp_json(b, rep->qmp);
+    }
     str(b, "format", fadump_dump_format_name(dump));
     num(b, "file_size", fadump_dump_file_size(dump));
     json_builder_set_member_name(b, "ranges");
@@ -387,7 +405,7 @@ void extract_report_json(const ExtractReport *r, FILE *out)
 
     json_builder_begin_object(b);
     if (r->dump) {
-        input_json(b, r->dump);
+        input_json(b, r);
     }
     if (r->analysis) {
         const FadumpAnalysis *a = r->analysis;
@@ -432,7 +450,8 @@ void extract_report_text_analysis(const ExtractReport *r, FILE *out)
 
     fadump_dump_ranges(r->dump, &n);
     fprintf(out, "input: %s (%s, %zu memory range%s)\n",
-            fadump_dump_path(r->dump), fadump_dump_format_name(r->dump), n,
+            r->input_name ? r->input_name : fadump_dump_path(r->dump),
+            fadump_dump_format_name(r->dump), n,
             n == 1 ? "" : "s");
     if (a->origin == FADUMP_FDM_FROM_DTB) {
         fprintf(out, "registration: from the device tree's ibm,kernel-dump");
