@@ -342,6 +342,9 @@ FadumpAnalysis *fadump_analyse(FadumpDump *dump,
 
     opts = opts ? opts : &defaults;
     a->warnings = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < fadump_dump_n_warnings(dump); i++) {
+        warn(a, "%s", fadump_dump_warning(dump, i));
+    }
     if (!find_registration(a, dump, opts, error)) {
         return NULL;
     }
