@@ -23,7 +23,9 @@
 /* disk_dump_header */
 #define KDUMP_HDR_VERSION       8
 #define KDUMP_HDR_UTSNAME       12
-#define KDUMP_HDR_TIMESTAMP     402     /* 22 bytes (timeval, padded) */
+#define KDUMP_HDR_TIMESTAMP     402     /* 22 bytes: padding, timeval */
+#define KDUMP_HDR_TV_SEC        408
+#define KDUMP_HDR_TV_USEC       416
 #define KDUMP_HDR_STATUS        424
 #define KDUMP_HDR_BLOCK_SIZE    428
 #define KDUMP_HDR_SUB_HDR_SIZE  432

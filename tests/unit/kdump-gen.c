@@ -267,3 +267,93 @@ void kgen_write(const KgenParams *p, const uint8_t *ram, uint64_t ram_size,
                                       &err));
     g_assert_no_error(err);
 }
+
+void kgen_parse(const uint8_t *d, uint64_t len, KgenFile *f)
+{
+    uint64_t sub;
+
+    memset(f, 0, sizeof(*f));
+    f->d = d;
+    f->len = len;
+    g_assert_cmpuint(len, >=, 464);
+    g_assert_cmpmem(d, 8, "KDUMP   ", 8);
+    f->be = d[8] == 0;
+    f->version = gen_get(d + 8, 4, f->be);
+    f->status = gen_get(d + KGEN_HDR_STATUS, 4, f->be);
+    f->bs = gen_get(d + KGEN_HDR_BLOCK_SIZE, 4, f->be);
+    sub = f->bs;
+    g_assert_cmpuint(len, >=, sub + 104);
+    f->max_mapnr = gen_get(d + sub + KGEN_SUB_MAX_MAPNR_64, 8, f->be);
+    f->bitmap_off = (uint64_t)f->bs *
+                    (1 + gen_get(d + KGEN_HDR_SUB_HDR_SIZE, 4, f->be));
+    f->bitmap_len = (uint64_t)f->bs *
+                    gen_get(d + KGEN_HDR_BITMAP_BLOCKS, 4, f->be) / 2;
+    f->desc_off = f->bitmap_off + 2 * f->bitmap_len;
+    g_assert_cmpuint(f->max_mapnr, <=, f->bitmap_len * 8);
+    f->vi_off = gen_get(d + sub + 32, 8, f->be);
+    f->vi_size = gen_get(d + sub + 40, 8, f->be);
+    f->note_off = gen_get(d + sub + KGEN_SUB_OFF_NOTE, 8, f->be);
+    f->note_size = gen_get(d + sub + KGEN_SUB_SIZE_NOTE, 8, f->be);
+    g_assert_cmpuint(f->note_off + f->note_size, <=, f->bitmap_off);
+    g_assert_cmpuint(f->vi_off + f->vi_size, <=, f->bitmap_off);
+    memcpy(f->release, d + 12 + 2 * 65, 65);
+    memcpy(f->machine, d + 12 + 4 * 65, 65);
+}
+
+gboolean kgen_page(const KgenFile *f, uint64_t pfn, uint8_t *out,
+                   uint64_t *data_off, uint32_t *flags)
+{
+    const uint8_t *bm1 = f->d + f->bitmap_off;
+    const uint8_t *bm2 = bm1 + f->bitmap_len;
+    const uint8_t *pd;
+    uint64_t idx = 0, off;
+    uint32_t size;
+
+    if (pfn >= f->max_mapnr || !(bm2[pfn / 8] & (1u << (pfn % 8)))) {
+        return FALSE;
+    }
+    g_assert_true(bm1[pfn / 8] & (1u << (pfn % 8)));
+    for (uint64_t i = 0; i < pfn; i++) {
+        idx += (bm2[i / 8] >> (i % 8)) & 1;
+    }
+    pd = f->d + f->desc_off + idx * 24;
+    g_assert_cmpuint(f->desc_off + idx * 24 + 24, <=, f->len);
+    off = gen_get(pd, 8, f->be);
+    size = gen_get(pd + 8, 4, f->be);
+    *flags = gen_get(pd + 12, 4, f->be);
+    *data_off = off;
+    g_assert_cmpuint(off + size, <=, f->len);
+    switch (*flags) {
+    case 0:
+        g_assert_cmpuint(size, ==, f->bs);
+        memcpy(out, f->d + off, f->bs);
+        break;
+    case KGEN_ZLIB: {
+        uLongf n = f->bs;
+
+        g_assert_cmpint(uncompress(out, &n, f->d + off, size), ==, Z_OK);
+        g_assert_cmpuint(n, ==, f->bs);
+        break;
+    }
+    case KGEN_LZO: {
+        lzo_uint n = f->bs;
+
+        g_assert_cmpint(lzo1x_decompress_safe(f->d + off, size, out, &n,
+                                              NULL), ==, LZO_E_OK);
+        g_assert_cmpuint(n, ==, f->bs);
+        break;
+    }
+    case KGEN_SNAPPY: {
+        size_t n = f->bs;
+
+        g_assert_cmpint(snappy_uncompress((const char *)f->d + off, size,
+                                          (char *)out, &n), ==, SNAPPY_OK);
+        g_assert_cmpuint(n, ==, f->bs);
+        break;
+    }
+    default:
+        g_error("page 0x%" G_GINT64_MODIFIER "x: flags 0x%x", pfn, *flags);
+    }
+    g_assert_cmpuint(size, <=, f->bs);
+    return TRUE;
+}

@@ -76,4 +76,38 @@ void kgen_write(const KgenParams *p, const uint8_t *ram, uint64_t ram_size,
 /* Flatten a real kdump file: records of @chunk bytes, in reverse order */
 GByteArray *kgen_flatten(const uint8_t *file, uint64_t len, size_t chunk);
 
+
+
+/*
+ * An independent reader of complete kdump files, to check what
+ * lib/dump's writer wrote: the header fields and each page, decompressed
+ * here by calling zlib, LZO and snappy directly
+ */
+typedef struct KgenFile {
+    const uint8_t *d;
+    uint64_t len;
+    gboolean be;
+    uint32_t version;
+    uint32_t status;
+    uint32_t bs;
+    uint64_t max_mapnr;
+    uint64_t bitmap_off;
+    uint64_t bitmap_len;
+    uint64_t desc_off;
+    uint64_t note_off, note_size;
+    uint64_t vi_off, vi_size;
+    char release[66];
+    char machine[66];
+} KgenFile;
+
+/* Parse the headers (asserting that they are sane) */
+void kgen_parse(const uint8_t *d, uint64_t len, KgenFile *f);
+
+/*
+ * Page @pfn into @out (bs bytes); FALSE when it is not in the dump.
+ * *@data_off: where its data is, *@flags: its descriptor's flags.
+ */
+gboolean kgen_page(const KgenFile *f, uint64_t pfn, uint8_t *out,
+                   uint64_t *data_off, uint32_t *flags);
+
 #endif /* FADUMP_KDUMP_GEN_H */

@@ -20,6 +20,8 @@
 #include "fadump-dtb.h"
 #include "fadump-error.h"
 #include "fadump-progress.h"
+#include "kdump-format.h"
+#include "kdump-writer.h"
 #include "vmcore-validate.h"
 #include "vmcore-writer.h"
 
@@ -48,6 +50,7 @@ typedef struct Options {
     char *page_size;
     char *qmp;
     char *tmpdir;
+    uint32_t kdump;         /* KDUMP_ZLIB etc.: write kdump, not ELF */
     gboolean json;
     gboolean quiet;
     gboolean sync;
@@ -88,13 +91,34 @@ static gboolean parse_u64(const char *s, const char *what, uint64_t *ret,
     return TRUE;
 }
 
+static gboolean parse_kdump(const char *name, const char *value,
+                            gpointer data, GError **error)
+{
+    Options *o = data;
+
+    if (!value || !strcmp(value, "zlib")) {
+        o->kdump = KDUMP_ZLIB;
+    } else if (!strcmp(value, "lzo")) {
+        o->kdump = KDUMP_LZO;
+    } else if (!strcmp(value, "snappy")) {
+        o->kdump = KDUMP_SNAPPY;
+    } else {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--kdump: \"%s\" is not zlib, lzo or snappy (give "
+                    "the method as --kdump=METHOD; a bare --kdump takes "
+                    "the next word unless it starts with -)", value);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static const char summary[] =
     "Rebuild the /proc/vmcore a Linux fadump capture kernel would export,\n"
     "from the guest memory that QMP dump-guest-memory saved after the\n"
     "fadump trigger (or during the capture boot), or from a raw RAM image.\n"
     "\n"
     "  fadump-extract [--fdm-addr ADDR | --dtb FILE] [--raw-base ADDR]\n"
-    "                 INPUT -o VMCORE\n"
+    "                 [--kdump[=zlib|lzo|snappy]] INPUT -o VMCORE\n"
     "  fadump-extract --validate VMCORE INPUT      compare a real vmcore\n"
     "  fadump-extract [--json] INPUT               report what was found\n"
     "  fadump-extract --qmp SOCKET [-o VMCORE] ...  ask a running QEMU\n"
@@ -104,6 +128,8 @@ static const char summary[] =
     "next to VMCORE and renamed when complete (mode 0600).  With --qmp,\n"
     "QEMU dumps its guest's memory (pause it at the fadump trigger first)\n"
     "into an unlinked temporary file, read as INPUT and gone afterwards.\n"
+    "INPUT is an ELF core or a kdump-compressed file (kdump-*,\n"
+    "kdump-raw-*) from QMP dump-guest-memory, or a raw RAM image.\n"
     "Progress goes to stderr when it is a terminal (not with --quiet).";
 
 static const char exit_codes[] =
@@ -167,6 +193,11 @@ int main(int argc, char **argv)
           "--qmp: put the temporary dump (unlinked, as big as guest RAM) "
           "in DIR (default: $TMPDIR, else VMCORE's directory, else /tmp)",
           "DIR" },
+        { "kdump", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+          parse_kdump,
+          "Write VMCORE kdump-compressed (makedumpfile's format) instead "
+          "of ELF; --kdump=METHOD: zlib (the default), lzo or snappy",
+          "METHOD" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,
           "Report what was found and done as JSON on stdout", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
@@ -183,6 +214,8 @@ int main(int argc, char **argv)
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT");
+    GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &o,
+                                                  NULL);
     g_autoptr(GError) err = NULL;
     g_autoptr(FadumpDump) dump = NULL;
     g_autoptr(FadumpAnalysis) analysis = NULL;
@@ -203,13 +236,17 @@ int main(int argc, char **argv)
 
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, exit_codes);
-    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_group_add_entries(main_group, entries);
+    g_option_context_set_main_group(ctx, main_group);
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         return usage_error(ctx, err->message);
     }
     if (o.version) {
         printf("fadump-extract %s\n", FADUMP_VERSION);
         return EXIT_OK;
+    }
+    if (o.kdump && !o.output) {
+        return usage_error(ctx, "--kdump needs -o");
     }
     if (o.qmp && o.inputs && o.inputs[0]) {
         return usage_error(ctx, "--qmp and INPUT exclude each other");
@@ -316,8 +353,11 @@ int main(int argc, char **argv)
         fadump_progress_start(&meter, "writing", progress);
         wopts.progress = fadump_progress_update;
         wopts.progress_data = &meter;
-        ok = fadump_vmcore_write(analysis->layout, dump, o.output, &wopts,
-                                 &stats, &err);
+        ok = o.kdump ? fadump_kdump_write(analysis->layout, dump, o.kdump,
+                                          o.output, &wopts, &stats, NULL,
+                                          &err)
+                     : fadump_vmcore_write(analysis->layout, dump, o.output,
+                                           &wopts, &stats, &err);
         fadump_progress_end(&meter);
         if (!ok) {
             return finish(&r, &o, interrupted ? EXIT_INTERRUPTED
