@@ -146,6 +146,9 @@ class Config:
     # "capture-boot": stop once the capture kernel has /proc/vmcore;
     # "trigger-dump": stop once the trigger dump is written (no capture boot)
     stop_after: str = ""
+    # More QMP dump-guest-memory formats (DUMP_FORMATS) taken at the
+    # trigger hold, after the ELF one: Run.trigger_dumps[format] = path
+    trigger_formats: list = field(default_factory=list)
 
     @property
     def capture_actions(self):
@@ -396,6 +399,8 @@ class Run:
     fadump_info: dict = None        # query-fadump after the trigger (our QEMU only)
     capture_action: str = ""
     trigger_path: str = ""
+    trigger_dumps: dict = field(default_factory=dict)   # format -> path (cfg.trigger_formats)
+    dump_formats: list = None       # query-dump-guest-memory-capability, with trigger_formats
     vmcore_path: str = ""
     vmcore_size: int = 0
     vmcore_copied: int = 0
@@ -870,10 +875,21 @@ class _Flow:
         self.step = f"{run.label}: trigger dump (QMP dump-guest-memory)"
         name = "trigger-dump.elf" if run.index == 1 else f"trigger-dump-{run.index}.elf"
         run.trigger_path = os.path.join(run.workdir, name)
-        _dump_guest_memory(vm, run.trigger_path, self.step)
+        dump_guest_memory(vm, run.trigger_path, "elf", self.step)
         run.timings["dump"] = self.elapsed()
         self.progress(f"{run.label}: trigger dump {run.trigger_path} "
                       f"({os.path.getsize(run.trigger_path)} bytes) at {run.timings['dump']:.1f}s")
+        if cfg.trigger_formats:
+            run.dump_formats = dump_formats(vm)
+        for fmt in cfg.trigger_formats:
+            self.step = f"{run.label}: trigger dump {fmt} (QMP dump-guest-memory)"
+            path = os.path.join(run.workdir, f"trigger-dump-{run.index}.{fmt}")
+            t0 = self.elapsed()
+            dump_guest_memory(vm, path, fmt, self.step)
+            run.trigger_dumps[fmt] = path
+            run.timings[f"dump-{fmt}"] = self.elapsed() - t0
+            self.progress(f"{run.label}: trigger dump {fmt} {path} ({os.path.getsize(path)} bytes) "
+                          f"in {run.timings[f'dump-{fmt}']:.1f}s")
         if run.index > 1:
             # The capture boot that crashed again left its vmcore on the
             # disk; the next capture boot overwrites it.
@@ -1106,9 +1122,33 @@ class _Flow:
         os.truncate(run.vmcore_path, run.vmcore_size)
 
 
-def _dump_guest_memory(vm, path, step):
-    vm.qmp.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}",
-                                         "format": "elf", "detach": True}, timeout=60)
+# QMP dump-guest-memory formats of a pseries guest: ELF, and kdump-compressed
+# as a makedumpfile flattened stream (kdump-*) or as the file (kdump-raw-*)
+DUMP_FORMATS = ("elf", "kdump-zlib", "kdump-lzo", "kdump-snappy",
+                "kdump-raw-zlib", "kdump-raw-lzo", "kdump-raw-snappy")
+
+
+def dump_formats(vm):
+    """The formats this QEMU can dump (query-dump-guest-memory-capability)."""
+    return vm.qmp.execute("query-dump-guest-memory-capability", timeout=30)["formats"]
+
+
+def dump_guest_memory(vm, path, fmt="elf", step="dump-guest-memory"):
+    """Take QEMU's own dump of the guest's memory, now, into ``path``.
+
+    ``fmt`` is one of DUMP_FORMATS.  Call it wherever the test holds the
+    VM: the flow takes one at the trigger hold (Config.trigger_formats for
+    more formats), tests/extract/test_extract_e2e.py one during the capture
+    boot from a VM subclass.  The dump runs detached and is polled with
+    query-dump for at most DUMP_TIMEOUT seconds; returns the last
+    query-dump answer.  Raises StepFailed, naming ``step``, when QEMU
+    refuses or fails the dump or it does not finish in time.
+    """
+    try:
+        vm.qmp.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}",
+                                             "format": fmt, "detach": True}, timeout=60)
+    except QMPCommandError as err:
+        raise StepFailed(step, f"dump-guest-memory format {fmt}: {err}") from err
     deadline = time.monotonic() + DUMP_TIMEOUT
     while True:
         st = vm.qmp.execute("query-dump", timeout=30)
@@ -1116,7 +1156,7 @@ def _dump_guest_memory(vm, path, step):
             return st
         if st["status"] in ("failed", "none"):
             ev = vm.qmp.take_event("DUMP_COMPLETED")
-            raise StepFailed(step, f"dump-guest-memory {st['status']}: {ev and ev.get('data')}")
+            raise StepFailed(step, f"dump-guest-memory {fmt} {st['status']}: {ev and ev.get('data')}")
         if time.monotonic() >= deadline:
             raise StepFailed(step, f"dump-guest-memory not finished after {DUMP_TIMEOUT}s: {st}")
         time.sleep(0.5)
@@ -1128,7 +1168,7 @@ def cleanup(runs, passed):
         runs = [runs]
     if passed and runs and not runs[0].cfg.keep:
         for run in runs:
-            for p in (run.trigger_path, run.vmcore_path):
+            for p in (run.trigger_path, run.vmcore_path, *run.trigger_dumps.values()):
                 if p and os.path.exists(p):
                     os.unlink(p)
 

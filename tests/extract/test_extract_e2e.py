@@ -66,7 +66,7 @@ class CaptureDumpVM(e2e.VM):
             path = os.path.join(self.workdir, CAPTURE_DUMP)
             say("capture kernel has /proc/vmcore: QMP dump-guest-memory of the capture boot")
             try:
-                e2e._dump_guest_memory(self, path, "capture-boot dump")
+                e2e.dump_guest_memory(self, path, "elf", "capture-boot dump")
                 CaptureDumpVM.capture_dump = path
             except e2e.StepFailed as err:
                 CaptureDumpVM.capture_error = str(err)
