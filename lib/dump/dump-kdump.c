@@ -285,7 +285,14 @@ static gboolean kdump_index(KdumpState *s, GError **error)
     uint64_t run_start = 0;
     gboolean in_run = FALSE;
 
-    s->rank = g_new(uint64_t, n_rank);
+    s->rank = g_try_new(uint64_t, n_rank);
+    if (!s->rank) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED,
+                    "kdump max_mapnr %" G_GUINT64_FORMAT ": no memory for "
+                    "its %" G_GUINT64_FORMAT "-entry page index",
+                    s->max_mapnr, n_rank);
+        return FALSE;
+    }
     for (uint64_t i = 0; i < n_rank; i++) {
         uint64_t from = i * RANK_PFNS;
         uint64_t to = MIN(from + RANK_PFNS, s->max_mapnr);
