@@ -9,6 +9,7 @@
 #include "extract-report.h"
 #include "fadump-json.h"
 #include "fadump-ptregs.h"
+#include "triage-report.h"
 #include "vmcoreinfo.h"
 
 static void input_json(JsonBuilder *b, FadumpDump *dump)
@@ -336,6 +337,9 @@ void extract_report_json(const ExtractReport *r, FILE *out)
         cpus_json(b, a);
         vmcore_json(b, a);
         fadump_json_add_strings(b, "warnings", a->warnings);
+    }
+    if (r->triage) {
+        triage_report_json(b, r->triage, r->log_lines);
     }
     if (r->output && r->write_stats) {
         fadump_json_begin_object(b, "output");

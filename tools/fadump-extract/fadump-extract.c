@@ -18,6 +18,7 @@
 #include "fadump-analysis.h"
 #include "fadump-dtb.h"
 #include "fadump-error.h"
+#include "triage-report.h"
 #include "vmcore-validate.h"
 #include "vmcore-writer.h"
 
@@ -49,6 +50,8 @@ typedef struct Options {
     gboolean sync;
     gboolean no_copy_range;
     gboolean version;
+    gboolean triage;
+    gint log_lines;
     char **inputs;
 } Options;
 
@@ -116,6 +119,7 @@ static const char summary[] =
     "                 INPUT -o VMCORE\n"
     "  fadump-extract --validate VMCORE INPUT      compare a real vmcore\n"
     "  fadump-extract [--json] INPUT               report what was found\n"
+    "  fadump-extract --triage [--log-lines N] INPUT   the crash, the log\n"
     "\n"
     "The registration is found by scanning guest memory unless --fdm-addr\n"
     "or --dtb says where it is.  The vmcore is written to a temporary file\n"
@@ -182,6 +186,13 @@ int main(int argc, char **argv)
         { "no-copy-range", 0, 0, G_OPTION_ARG_NONE, &o.no_copy_range,
           "Copy memory through a buffer, never with copy_file_range()",
           NULL },
+        { "triage", 0, 0, G_OPTION_ARG_NONE, &o.triage,
+          "Crash triage without a vmlinux: kernel release, crash time, "
+          "crashing CPU and its registers, panic message, Oops report, "
+          "the end of the kernel log", NULL },
+        { "log-lines", 0, 0, G_OPTION_ARG_INT, &o.log_lines,
+          "With --triage: the last N log records (default 50; 0: all)",
+          "N" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
           "Print the version", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs,
@@ -193,6 +204,8 @@ int main(int argc, char **argv)
     g_autoptr(FadumpDump) dump = NULL;
     g_autoptr(FadumpAnalysis) analysis = NULL;
     g_autoptr(FadumpValidation) validation = NULL;
+    g_autoptr(FadumpKmem) kmem = NULL;
+    g_autoptr(FadumpTriage) triage = NULL;
     FadumpDumpOptions dopts = { 0 };
     FadumpAnalyseOptions aopts = { 0 };
     FadumpDtbInfo dtb;
@@ -204,6 +217,7 @@ int main(int argc, char **argv)
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, exit_codes);
     g_option_context_add_main_entries(ctx, entries, NULL);
+    o.log_lines = -1;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         return usage_error(ctx, err->message);
     }
@@ -233,6 +247,10 @@ int main(int argc, char **argv)
         return usage_error(ctx, "--page-size must be a power of two >= "
                            "4096");
     }
+    if (o.log_lines != -1 && (!o.triage || o.log_lines < 0)) {
+        return usage_error(ctx, "--log-lines takes a number >= 0 and goes "
+                           "with --triage");
+    }
     aopts.have_fdm_addr = o.fdm_addr != NULL;
     dopts.raw = o.raw_base != NULL;
     /* With --json, stdout carries the JSON alone */
@@ -258,7 +276,16 @@ int main(int argc, char **argv)
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.analysis = analysis;
-    if (text && !o.output && !o.validate) {
+    if (o.triage) {
+        kmem = fadump_kmem_new_for_vmcore(dump, analysis);
+        triage = fadump_triage(kmem, analysis);
+        r.triage = triage;
+        r.log_lines = o.log_lines < 0 ? TRIAGE_LOG_LINES : o.log_lines;
+        if (text) {
+            triage_report_text(triage, r.log_lines, text);
+        }
+    }
+    if (text && !o.output && !o.validate && !o.triage) {
         extract_report_text_analysis(&r, text);
     } else if (text) {
         for (guint i = 0; i < analysis->warnings->len; i++) {
