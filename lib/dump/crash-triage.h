@@ -51,7 +51,7 @@ void fadump_triage_find_panic(FadumpTriage *t);
 
 /**
  * fadump_triage - triage the crash of an analysed dump
- * @k: the crashed kernel's memory (fadump_kmem_new_for_vmcore())
+ * @k: the crashed kernel's memory (vmcore-memory.h)
  * @a: the analysis
  *
  * Never fails: what cannot be found is left unset, and a printk ring

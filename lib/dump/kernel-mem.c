@@ -12,74 +12,27 @@
 struct FadumpKmem {
     FadumpPhysReadFn read;
     gpointer data;
+    GDestroyNotify free_data;
     gboolean big_endian;
-    /* fadump_kmem_new_for_vmcore() */
-    FadumpDump *dump;
-    const FadumpAnalysis *analysis;
 };
 
 FadumpKmem *fadump_kmem_new(FadumpPhysReadFn read, gpointer data,
-                            gboolean big_endian)
+                            GDestroyNotify free_data, gboolean big_endian)
 {
     FadumpKmem *k = g_new0(FadumpKmem, 1);
 
     k->read = read;
     k->data = data;
+    k->free_data = free_data;
     k->big_endian = big_endian;
-    return k;
-}
-
-/* Physical memory as /proc/vmcore has it: the PT_LOADs of the header */
-static gboolean read_vmcore(gpointer data, uint64_t paddr, void *buf,
-                            size_t len, GError **error)
-{
-    FadumpKmem *k = data;
-    const GArray *phdrs = k->analysis->elfcorehdr->phdrs;
-    uint8_t *out = buf;
-
-    while (len) {
-        const FadumpPhdr *load = NULL;
-        uint64_t n;
-
-        for (guint i = 0; i < phdrs->len && !load; i++) {
-            const FadumpPhdr *ph = &g_array_index(phdrs, FadumpPhdr, i);
-
-            if (ph->type == 1 /* PT_LOAD */ && paddr >= ph->paddr &&
-                paddr - ph->paddr < ph->memsz) {
-                load = ph;
-            }
-        }
-        if (!load) {
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
-                        "physical address 0x%" G_GINT64_MODIFIER "x is in "
-                        "no PT_LOAD of the vmcore", paddr);
-            return FALSE;
-        }
-        n = MIN(len, load->memsz - (paddr - load->paddr));
-        if (!fadump_dump_read(k->dump, load->offset + (paddr - load->paddr),
-                              out, n, error)) {
-            return FALSE;
-        }
-        out += n;
-        paddr += n;
-        len -= n;
-    }
-    return TRUE;
-}
-
-FadumpKmem *fadump_kmem_new_for_vmcore(FadumpDump *dump,
-                                       const FadumpAnalysis *a)
-{
-    FadumpKmem *k = fadump_kmem_new(read_vmcore, NULL, a->fdh.big_endian);
-
-    k->data = k;
-    k->dump = dump;
-    k->analysis = a;
     return k;
 }
 
 void fadump_kmem_free(FadumpKmem *k)
 {
+    if (k && k->free_data) {
+        k->free_data(k->data);
+    }
     g_free(k);
 }
 

@@ -6,8 +6,8 @@
  * PAGE_OFFSET (0xc000000000000000) + physical address, the mapping
  * /proc/vmcore's p_vaddr states too.  KERNELOFFSET= (kaslr_offset(), 0 on
  * Book3S-64) is already part of every SYMBOL() value; x86's phys_base has
- * no ppc64 counterpart.  Physical memory is read as the capture kernel's
- * /proc/vmcore shows it: boot memory from its fadump copy.
+ * no ppc64 counterpart.  Physical memory comes from a reader: the one of
+ * vmcore-memory.h reads it as the capture kernel's /proc/vmcore shows it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,8 +17,6 @@
 #include <glib.h>
 #include <stdint.h>
 
-#include "dump-reader.h"
-#include "fadump-analysis.h"
 
 #define FADUMP_PAGE_OFFSET      0xc000000000000000ULL
 /*
@@ -38,24 +36,14 @@ typedef gboolean (*FadumpPhysReadFn)(gpointer data, uint64_t paddr,
 typedef struct FadumpKmem FadumpKmem;
 
 /**
- * fadump_kmem_new - kernel memory over any physical memory reader
+ * fadump_kmem_new - kernel memory over a physical memory reader
  * @read: the reader
- * @data: its data (must outlive the FadumpKmem)
+ * @data: its data
+ * @free_data: (optional) frees @data with the FadumpKmem
  * @big_endian: the crashed kernel's byte order
  */
 FadumpKmem *fadump_kmem_new(FadumpPhysReadFn read, gpointer data,
-                            gboolean big_endian);
-
-/**
- * fadump_kmem_new_for_vmcore - the memory the capture kernel's /proc/vmcore
- *     exports: physical addresses through @a's ELF core header PT_LOADs
- *     (boot memory from its copy, the rest in place; the reserved area is
- *     not there)
- * @dump: guest memory (must outlive the FadumpKmem)
- * @a: its analysis (idem)
- */
-FadumpKmem *fadump_kmem_new_for_vmcore(FadumpDump *dump,
-                                       const FadumpAnalysis *a);
+                            GDestroyNotify free_data, gboolean big_endian);
 
 void fadump_kmem_free(FadumpKmem *k);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FadumpKmem, fadump_kmem_free)

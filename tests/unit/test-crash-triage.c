@@ -14,6 +14,7 @@
 #include "crash-triage.h"
 #include "fadump-error.h"
 #include "fadump-gen.h"
+#include "vmcore-memory.h"
 
 typedef struct Triaged {
     GenImage *img;

@@ -46,7 +46,7 @@ static GenImage *ring_image(GenPrintk v, gboolean be, unsigned int records)
 static FadumpPrintkLog *walk(GenImage *img, unsigned int max,
                              GError **error)
 {
-    g_autoptr(FadumpKmem) k = fadump_kmem_new(read_ram, img,
+    g_autoptr(FadumpKmem) k = fadump_kmem_new(read_ram, img, NULL,
                                               img->p.big_endian);
 
     return fadump_printk_log_read(k, img->vmcoreinfo, max, error);

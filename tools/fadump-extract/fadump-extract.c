@@ -19,6 +19,7 @@
 #include "fadump-dtb.h"
 #include "fadump-error.h"
 #include "triage-report.h"
+#include "vmcore-memory.h"
 #include "vmcore-validate.h"
 #include "vmcore-writer.h"
 
