@@ -22,6 +22,9 @@ void fadump_triage_free(FadumpTriage *t)
         g_clear_pointer(&t->log, fadump_printk_log_free);
         g_free(t->log_error);
         g_free(t->panic_message);
+        g_free(t->nip_symbol);
+        g_free(t->link_symbol);
+        g_free(t->symbols_error);
         g_free(t);
     }
 }
@@ -111,5 +114,19 @@ FadumpTriage *fadump_triage(FadumpKmem *k, const FadumpAnalysis *a)
         t->log_error = g_strdup(err->message);
     }
     fadump_triage_find_panic(t);
+    g_clear_error(&err);
+    if (t->have_regs) {
+        g_autoptr(FadumpKallsyms) ks = fadump_kallsyms_load(k, a->vmcoreinfo,
+                                                            &err);
+
+        if (ks) {
+            t->nip_symbol = fadump_kallsyms_symbolize(ks,
+                                                      t->regs[FADUMP_PT_NIP]);
+            t->link_symbol =
+                fadump_kallsyms_symbolize(ks, t->regs[FADUMP_PT_LINK]);
+        } else {
+            t->symbols_error = g_strdup(err->message);
+        }
+    }
     return t;
 }

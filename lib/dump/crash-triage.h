@@ -10,6 +10,9 @@
  *   panic          the last "Kernel panic - not syncing: " record, and the
  *                  Oops/BUG report before it
  *   log            the printk ring buffer's records (printk-ring.h)
+ *   symbols        NIP and LR as "name+0xoff/0xsize", through the kernel's
+ *                  kallsyms tables when VMCOREINFO locates them
+ *                  (kallsyms.h)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,6 +23,7 @@
 #include <stdint.h>
 
 #include "fadump-analysis.h"
+#include "kallsyms.h"
 #include "kernel-mem.h"
 #include "printk-ring.h"
 
@@ -35,6 +39,9 @@ typedef struct FadumpTriage {
     uint32_t crashing_cpu;      /* FADUMP_FDH_CPU_UNKNOWN: none */
     gboolean have_regs;         /* a note for the crashing CPU */
     uint64_t regs[FADUMP_PT_REGS_WORDS];
+    char *nip_symbol;           /* NULL: not symbolised */
+    char *link_symbol;
+    char *symbols_error;        /* why not, or NULL */
     FadumpPrintkLog *log;       /* every record; NULL when unreadable */
     char *log_error;            /* why it is unreadable, or NULL */
     gint64 panic;               /* index in log->records, or -1 */

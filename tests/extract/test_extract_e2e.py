@@ -173,6 +173,16 @@ def triage_checks(tool, run, rebuilt, info, workdir, problems):
             f"registers = NT_PRSTATUS (nip 0x{note.nip:x}), "
             f"{tri['log']['records_in_ring']} log records")
 
+    # NIP and LR symbolised through kallsyms, as System.map names them
+    for reg in ("nip", "link"):
+        got = (tri.get("symbols") or {}).get(reg)
+        want = system_map_symbol(run.cfg.guest_dir, int(tri["registers"][reg], 16))
+        if not got or got.split("/")[0] != want:
+            problems.append(f"triage: {reg} symbolised as {got!r}, System.map says {want!r} "
+                            f"({(tri.get('symbols') or {}).get('error')})")
+        else:
+            say(f"triage: {reg} = {got} (System.map: {want})")
+
     # (a) vmcore-dmesg on the rebuilt vmcore prints the same records
     vmcore_dmesg = vmcore_dmesg_path()
     if not os.access(vmcore_dmesg, os.X_OK):
@@ -193,6 +203,18 @@ def triage_checks(tool, run, rebuilt, info, workdir, problems):
 
     # (b) gdb: a backtrace of the crashing CPU through the sysrq crash path
     gdb_checks(run, rebuilt, note, cpus.index(cpu), cpu, workdir, problems)
+
+
+def system_map_symbol(guest_dir, addr):
+    """"name+0xoff" of the last text symbol at or below addr in System.map."""
+    best = None
+    with open(os.path.join(guest_dir, "System.map")) as f:
+        for line in f:
+            value, kind, name = line.split()[:3]
+            value = int(value, 16)
+            if kind in "tTwW" and value <= addr and (best is None or value > best[0]):
+                best = (value, name)
+    return f"{best[1]}+0x{addr - best[0]:x}" if best else None
 
 
 def gdb(args, log_path):

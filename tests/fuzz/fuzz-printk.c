@@ -1,9 +1,10 @@
 /*
- * Fuzz target of the printk ring buffer walker and of crash triage's
- * panic search (lib/dump/printk-ring.c, kernel-mem.c, crash-triage.c):
- * whatever VMCOREINFO says and whatever the ring's memory holds, the walk
- * either fails with an error or returns records that are consistent, in
- * bounded time and memory.
+ * Fuzz target of the printk ring buffer walker, of crash triage's panic
+ * search and of kallsyms (lib/dump/printk-ring.c, kernel-mem.c,
+ * crash-triage.c, kallsyms.c): whatever VMCOREINFO says and whatever the
+ * memory holds, the walk either fails with an error or returns records
+ * that are consistent, in bounded time and memory; symbols are names or
+ * nothing.
  *
  * Input: an 8-byte big-endian guest physical address BASE, the VMCOREINFO
  * text up to the first NUL byte, then guest memory starting at BASE
@@ -21,6 +22,7 @@
 
 #include "crash-triage.h"
 #include "fadump-error.h"
+#include "kallsyms.h"
 #include "kernel-mem.h"
 #include "printk-ring.h"
 
@@ -121,6 +123,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             g_str_has_prefix(err->message,
                                              "printk ring buffer"));
             }
+        }
+    }
+    for (int be = 0; be <= 1; be++) {
+        g_autoptr(FadumpKmem) k = fadump_kmem_new(read_memory, &m, NULL, be);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(FadumpKallsyms) ks = fadump_kallsyms_load(k, vmcoreinfo,
+                                                            &err);
+
+        FUZZ_ASSERT((ks == NULL) == (err != NULL));
+        for (uint64_t a = 0; ks && a < 0x600000; a += 0x17ff8) {
+            g_autofree char *sym =
+                fadump_kallsyms_symbolize(ks, 0xc000000000000000ULL + a);
+
+            FUZZ_ASSERT(!sym || strstr(sym, "+0x"));
         }
     }
     {

@@ -346,6 +346,97 @@ static void write_printk(GenImage *img, uint64_t base, GString *vmci)
         rb_size, text_data_ring, fail, dr_size);
 }
 
+/*
+ * kallsyms (scripts/kallsyms.c): names as token indexes (a length byte,
+ * two for 128 tokens and more), tokens 0x01..0x03 standing for strings,
+ * the others for their own character; base-relative u32 offsets
+ */
+static const struct {
+    const char *name;           /* type letter, then the name */
+    uint32_t offset;            /* from the relative base, KERNEL_BASE */
+} gen_syms[] = {
+    { "T_stext", 0 },
+    { "Tcrash_fadump", 0x38000 },
+    { "tppc_panic_fadump_handler", 0x38400 },
+    { "W__gen_alias_of_panic", 0x88000 },
+    { "Tpanic", 0x88000 },
+    { "tsysrq_handle_crash", 0x365c00 },
+    { "T_etext", 0x400000 },
+};
+static const char *const gen_tokens[] = { NULL, "crash_", "fadump",
+                                          "_handler" };
+
+static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
+{
+    gboolean be = img->p.big_endian;
+    uint64_t names = base, offsets = base + 0x2000;
+    uint64_t token_index = base + 0x3000, token_table = base + 0x3400;
+    uint64_t num = base + 0x3f00, rel = base + 0x3f08;
+    uint8_t *p = img->ram + names;
+    uint64_t tt = 0;
+    g_autofree char *big = g_strdup_printf("t%0150d", 7);
+    unsigned int n = G_N_ELEMENTS(gen_syms) + 1;
+
+    g_assert(base + 0x4000 <= img->p.boot_mem_size);
+    memset(img->ram + base, 0, 0x4000);
+    img->kallsyms_paddr = base;
+    for (unsigned int t = 0; t < 256; t++) {
+        const char *text = t < G_N_ELEMENTS(gen_tokens) && gen_tokens[t]
+                           ? gen_tokens[t] : NULL;
+        char one[2] = { (char)t, 0 };
+
+        gen_put(img->ram + token_index + 2 * t, tt, 2, be);
+        text = text ? text : t >= 0x20 && t < 0x7f ? one : "";
+        memcpy(img->ram + token_table + tt, text, strlen(text) + 1);
+        tt += strlen(text) + 1;
+    }
+    /* the symbols, then one of 151 characters past the last (big) */
+    for (unsigned int i = 0; i < n; i++) {
+        const char *name = i + 1 < n ? gen_syms[i].name : big;
+        uint32_t off = i + 1 < n ? gen_syms[i].offset : 0x500000;
+        uint8_t tok[256];
+        unsigned int len = 0;
+
+        while (*name) {
+            size_t t;
+
+            for (t = 1; t < G_N_ELEMENTS(gen_tokens); t++) {
+                if (g_str_has_prefix(name, gen_tokens[t])) {
+                    break;
+                }
+            }
+            if (t < G_N_ELEMENTS(gen_tokens)) {
+                name += strlen(gen_tokens[t]);
+            } else {
+                t = (uint8_t)*name++;
+            }
+            tok[len++] = t;
+        }
+        if (len >= 0x80) {
+            *p++ = 0x80 | (len & 0x7f);
+            *p++ = len >> 7;
+        } else {
+            *p++ = len;
+        }
+        memcpy(p, tok, len);
+        p += len;
+        gen_put(img->ram + offsets + 4 * i, off, 4, be);
+    }
+    g_assert(p <= img->ram + offsets);
+    gen_put(img->ram + num, n, 4, be);
+    gen_put(img->ram + rel, KERNEL_BASE, 8, be);
+    g_string_append_printf(vmci,
+        "SYMBOL(kallsyms_names)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_num_syms)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_token_table)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_token_index)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_offsets)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_relative_base)=%" G_GINT64_MODIFIER "x\n",
+        KERNEL_BASE + names, KERNEL_BASE + num, KERNEL_BASE + token_table,
+        KERNEL_BASE + token_index, KERNEL_BASE + offsets,
+        KERNEL_BASE + rel);
+}
+
 void gen_params_default(GenParams *p)
 {
     *p = (GenParams) {
@@ -697,6 +788,9 @@ GenImage *gen_image_new(const GenParams *p)
                            v61 ? "6.1.176" : "6.12.95", pg);
     if (p->printk != GEN_PRINTK_NONE) {
         write_printk(img, up(M / 8 * 5, pg), vtext);
+    }
+    if (p->kallsyms) {
+        write_kallsyms(img, up(M / 8 * 7, pg), vtext);
     }
     g_string_append(vtext, "NUMBER(RADIX_MMU)=1\nKERNELOFFSET=0\n"
                     "CRASHTIME=1700000000\n");

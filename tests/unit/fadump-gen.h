@@ -69,6 +69,7 @@ typedef struct GenParams {
     unsigned int printk_size_bits;  /* 2^n bytes of text data */
     const char *const *printk_tail; /* the last texts (NULL-terminated);
                                        NULL: an Oops and a panic */
+    gboolean kallsyms;          /* lay out kallsyms tables (Linux 6.12) */
 } GenParams;
 
 /*
@@ -97,6 +98,7 @@ typedef struct GenImage {
     /* the printk ring buffer */
     uint64_t prb_paddr;         /* the variable prb */
     uint64_t prb_rb, prb_descs, prb_infos, prb_data;    /* its parts */
+    uint64_t kallsyms_paddr;    /* the kallsyms tables (0x4000 bytes) */
     GPtrArray *printk_expected; /* GenPrintkRecord *: what a reader finds
                                    from the tail ID to the head ID */
     unsigned int printk_wrapped;    /* of those, blocks wrapped to 0 */

@@ -162,6 +162,63 @@ static void test_panic_and_oops(void)
     g_assert_cmpint(oops->t->oops_end, ==, n);
 }
 
+/* NIP and LR through the generated kallsyms tables */
+static void test_symbols(void)
+{
+    for (int be = 0; be <= 1; be++) {
+        GenParams p;
+        g_autoptr(Triaged) x = NULL, none = NULL;
+
+        params(&p, GEN_LINUX_612, be);
+        p.kallsyms = TRUE;
+        p.clobber_boot = TRUE;
+        x = triage(&p);
+        g_assert_null(x->t->symbols_error);
+        /* crash_reg(): nip 0xc000000000038100, link 0xc000000000038120 */
+        g_assert_cmpstr(x->t->nip_symbol, ==, "crash_fadump+0x100/0x400");
+        g_assert_cmpstr(x->t->link_symbol, ==, "crash_fadump+0x120/0x400");
+
+        /* without the tables: not symbolised, and why */
+        p.kallsyms = FALSE;
+        none = triage(&p);
+        g_assert_null(none->t->nip_symbol);
+        g_assert_nonnull(strstr(none->t->symbols_error, "kallsyms"));
+    }
+}
+
+static void test_kallsyms_lookup(void)
+{
+    GenParams p;
+    g_autoptr(Triaged) x = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(FadumpKallsyms) ks = NULL;
+    const struct {
+        uint64_t addr;
+        const char *want;
+    } cases[] = {
+        { 0xc000000000000000ULL, "_stext+0x0/0x38000" },
+        { 0xc000000000038400ULL, "ppc_panic_fadump_handler+0x0/0x4fc00" },
+        /* aliases: the first one */
+        { 0xc000000000088010ULL, "__gen_alias_of_panic+0x10/0x2ddc00" },
+        { 0xc000000000365c04ULL, "sysrq_handle_crash+0x4/0x9a400" },
+        /* a two-byte length entry before a lookup past it */
+        { 0xc000000000400008ULL, "_etext+0x8/0x100000" },
+        { 0xc000000000500000ULL, NULL },    /* the last: no size */
+        { 0xbfffffffffffffffULL, NULL },
+    };
+
+    params(&p, GEN_LINUX_612, TRUE);
+    p.kallsyms = TRUE;
+    x = triage(&p);
+    ks = fadump_kallsyms_load(x->k, x->img->vmcoreinfo, &err);
+    g_assert_no_error(err);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *s = fadump_kallsyms_symbolize(ks, cases[i].addr);
+
+        g_assert_cmpstr(s, ==, cases[i].want);
+    }
+}
+
 /* No ring: the rest of the triage still stands */
 static void test_no_ring(void)
 {
@@ -199,6 +256,8 @@ int main(int argc, char **argv)
     g_test_add_func("/crash-triage/triage", test_triage);
     g_test_add_func("/crash-triage/panic-and-oops", test_panic_and_oops);
     g_test_add_func("/crash-triage/no-ring", test_no_ring);
+    g_test_add_func("/crash-triage/symbols", test_symbols);
+    g_test_add_func("/crash-triage/kallsyms-lookup", test_kallsyms_lookup);
     g_test_add_func("/crash-triage/no-crashing-cpu", test_no_crashing_cpu);
     return g_test_run();
 }

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, exit_codes);
     g_option_context_add_main_entries(ctx, entries, NULL);
-    o.log_lines = -1;
+    o.log_lines = G_MININT;     /* not given */
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         return usage_error(ctx, err->message);
     }
@@ -248,7 +248,7 @@ int main(int argc, char **argv)
         return usage_error(ctx, "--page-size must be a power of two >= "
                            "4096");
     }
-    if (o.log_lines != -1 && (!o.triage || o.log_lines < 0)) {
+    if (o.log_lines != G_MININT && (!o.triage || o.log_lines < 0)) {
         return usage_error(ctx, "--log-lines takes a number >= 0 and goes "
                            "with --triage");
     }
@@ -281,7 +281,8 @@ int main(int argc, char **argv)
         kmem = fadump_kmem_new_for_vmcore(dump, analysis);
         triage = fadump_triage(kmem, analysis);
         r.triage = triage;
-        r.log_lines = o.log_lines < 0 ? TRIAGE_LOG_LINES : o.log_lines;
+        r.log_lines = o.log_lines < 0 ? TRIAGE_LOG_LINES
+                                      : (unsigned int)o.log_lines;
         if (text) {
             triage_report_text(triage, r.log_lines, text);
         }

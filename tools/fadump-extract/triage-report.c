@@ -67,6 +67,12 @@ void triage_report_text(const FadumpTriage *t, unsigned int log_lines,
             : t->log ? "(no \"" FADUMP_TRIAGE_PANIC_PREFIX "\" record)"
                      : "(log unreadable)");
     if (t->have_regs) {
+        fprintf(out, "nip: %016" G_GINT64_MODIFIER "x %s\n"
+                "lr:  %016" G_GINT64_MODIFIER "x %s\n",
+                t->regs[FADUMP_PT_NIP],
+                t->nip_symbol ? t->nip_symbol : "",
+                t->regs[FADUMP_PT_LINK],
+                t->link_symbol ? t->link_symbol : "");
         fprintf(out, "registers of CPU %u (its NT_PRSTATUS):",
                 t->crashing_cpu);
         for (unsigned int w = 0; w < FADUMP_PT_REGS_WORDS; w++) {
@@ -171,6 +177,11 @@ void triage_report_json(JsonBuilder *b, const FadumpTriage *t,
     } else {
         fadump_json_add_str(b, "registers", NULL);
     }
+    fadump_json_begin_object(b, "symbols");
+    fadump_json_add_str(b, "nip", t->nip_symbol);
+    fadump_json_add_str(b, "link", t->link_symbol);
+    fadump_json_add_str(b, "error", t->symbols_error);
+    json_builder_end_object(b);
     if (t->panic >= 0) {
         fadump_json_begin_object(b, "panic");
         fadump_json_add_str(b, "message", t->panic_message);
