@@ -92,7 +92,8 @@ static gboolean find_registration(FadumpAnalysis *a, FadumpDump *dump,
         return TRUE;
     }
     a->origin = FADUMP_FDM_FROM_SCAN;
-    if (!fadump_fdm_scan(dump, &a->candidates, error)) {
+    if (!fadump_fdm_scan(dump, opts->progress, opts->progress_data,
+                         &a->candidates, error)) {
         g_prefix_error(error, "scanning for the dump memory structure: ");
         return FALSE;
     }

@@ -64,14 +64,20 @@ static gboolean candidate(FadumpDump *dump, const FadumpMemRange *ram,
            fadump_registration_plausible(reg, ram, n_ram, NULL);
 }
 
-gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
+gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
+                         gpointer progress_data, GArray **ret,
+                         GError **error)
 {
     size_t n_ram;
     g_autofree FadumpMemRange *ram = fadump_dump_ram_map(dump, &n_ram);
     g_autofree uint8_t *buf = g_malloc(SCAN_CHUNK + FDM_FULL_SIZE);
     g_autoptr(GArray) found = g_array_new(FALSE, TRUE,
                                           sizeof(FadumpFdmCandidate));
+    uint64_t total = 0, done = 0;
 
+    for (size_t r = 0; r < n_ram; r++) {
+        total += ram[r].size;
+    }
     for (size_t r = 0; r < n_ram; r++) {
         uint64_t base = (ram[r].paddr + 7) & ~(uint64_t)7;
         uint64_t end = ram[r].paddr + ram[r].size;
@@ -107,7 +113,14 @@ gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
                 }
             }
             base += step;
+            done += step;
+            if (progress) {
+                progress(done, total, progress_data);
+            }
         }
+    }
+    if (progress && done != total) {
+        progress(total, total, progress_data);    /* stopped early */
     }
     *ret = g_steal_pointer(&found);
     return TRUE;

@@ -143,7 +143,9 @@ class Config:
     # copying /proc/vmcore (copy, copy-crash, copy-release-register-crash).
     capture: str = "copy"
     trace: bool = False          # -trace spapr_fadump_* with timestamps
-    stop_after: str = ""         # "capture-boot": stop once the capture kernel has /proc/vmcore
+    # "capture-boot": stop once the capture kernel has /proc/vmcore;
+    # "trigger-dump": stop once the trigger dump is written (no capture boot)
+    stop_after: str = ""
 
     @property
     def capture_actions(self):
@@ -237,8 +239,10 @@ def check_config(cfg):
         problems.append(f"capture {cfg.capture!r}: unknown action(s) {bad}")
     elif acts[-1] == "copy-release-register-crash":
         problems.append(f"capture {cfg.capture!r} never ends (the last action repeats)")
-    if cfg.hold == "none" and not cfg.stop_after:
-        problems.append("hold 'none' takes no trigger dump: only for stop_after runs")
+    if cfg.stop_after not in ("", "capture-boot", "trigger-dump"):
+        problems.append(f"stop_after {cfg.stop_after!r} is not '', capture-boot or trigger-dump")
+    if cfg.hold == "none" and cfg.stop_after != "capture-boot":
+        problems.append("hold 'none' takes no trigger dump: only for stop_after capture-boot runs")
     return problems
 
 
@@ -605,6 +609,9 @@ class _Flow:
                 self.first_boot(run, stack)
                 while True:
                     self.trigger(run)
+                    if cfg.stop_after == "trigger-dump":
+                        self.vm.kill()
+                        return self.result
                     if cfg.hold == "none" and cfg.stop_after:
                         self.capture_boot(run)
                         return self.stop_early(run)

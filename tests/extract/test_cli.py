@@ -182,9 +182,19 @@ def main():
                            (["--fdm-addr", "zz", dump], "bad number"),
                            (["--fdm-addr", "0", "--dtb", "x", dump], "--fdm-addr with --dtb"),
                            (["--page-size", "1000", dump], "bad page size"),
-                           (["--bogus", dump], "unknown option")):
+                           (["--bogus", dump], "unknown option"),
+                           (["--qmp", "sock", dump], "--qmp with INPUT"),
+                           (["--qmp", "sock", "--raw-base", "0"], "--qmp with --raw-base"),
+                           (["--tmpdir", d, dump], "--tmpdir without --qmp")):
             r = run(*args)
             check(f"usage error ({what}) exits 2", r.returncode == 2, r.stderr)
+
+        # --qmp without QEMU: 3, a clear error, nothing written
+        before = listing(d)
+        r = run("--qmp", os.path.join(d, "no-such.sock"), "-o", os.path.join(d, "never.vmcore"))
+        check("--qmp on a missing socket exits 3 and says why",
+              r.returncode == 3 and "is QEMU running with -qmp" in r.stderr, r.stderr)
+        check("--qmp on a missing socket: no file left", listing(d) == before, listing(d))
 
         # input errors: 3, and nothing written next to the output
         before = listing(d)

@@ -12,13 +12,30 @@
 #include "triage-report.h"
 #include "vmcoreinfo.h"
 
-static void input_json(JsonBuilder *b, FadumpDump *dump)
+static void qmp_json(JsonBuilder *b, const FadumpQmpDumpInfo *q)
 {
+    fadump_json_begin_object(b, "qmp");
+    fadump_json_add_str(b, "vm_status", q->vm_status);
+    fadump_json_add_bool(b, "vm_running", q->vm_running);
+    fadump_json_add_int(b, "ram_size", q->ram_size);
+    fadump_json_add_int(b, "dumped", q->dumped);
+    json_builder_set_member_name(b, "seconds");
+    json_builder_add_double_value(b, q->seconds);
+    json_builder_end_object(b);
+}
+
+static void input_json(JsonBuilder *b, const ExtractReport *rep)
+{
+    FadumpDump *dump = rep->dump;
     size_t n;
     const FadumpMemRange *r = fadump_dump_ranges(dump, &n);
 
     fadump_json_begin_object(b, "input");
-    fadump_json_add_str(b, "path", fadump_dump_path(dump));
+    fadump_json_add_str(b, "path", rep->input_name ? rep->input_name
+                                   : fadump_dump_path(dump));
+    if (rep->qmp) {
+        qmp_json(b, rep->qmp);
+    }
     fadump_json_add_str(b, "format", fadump_dump_format_name(dump));
     fadump_json_add_int(b, "file_size", fadump_dump_file_size(dump));
     fadump_json_begin_array(b, "ranges");
@@ -327,7 +344,7 @@ void extract_report_json(const ExtractReport *r, FILE *out)
 
     json_builder_begin_object(b);
     if (r->dump) {
-        input_json(b, r->dump);
+        input_json(b, r);
     }
     if (r->analysis) {
         const FadumpAnalysis *a = r->analysis;
@@ -374,7 +391,8 @@ void extract_report_text_analysis(const ExtractReport *r, FILE *out)
 
     fadump_dump_ranges(r->dump, &n);
     fprintf(out, "input: %s (%s, %zu memory range%s)\n",
-            fadump_dump_path(r->dump), fadump_dump_format_name(r->dump), n,
+            r->input_name ? r->input_name : fadump_dump_path(r->dump),
+            fadump_dump_format_name(r->dump), n,
             n == 1 ? "" : "s");
     if (a->origin == FADUMP_FDM_FROM_DTB) {
         fprintf(out, "registration: from the device tree's ibm,kernel-dump");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "crash-triage.h"
+#include "dump-qmp.h"
 #include "dump-reader.h"
 #include "fadump-analysis.h"
 #include "vmcore-validate.h"
@@ -17,6 +18,8 @@
 
 typedef struct ExtractReport {
     FadumpDump *dump;
+    const char *input_name;             /* instead of the dump's path */
+    const FadumpQmpDumpInfo *qmp;       /* --qmp: what QEMU said */
     const FadumpAnalysis *analysis;     /* NULL when analysis failed */
     const char *output;                 /* written vmcore, or NULL */
     const FadumpWriteStats *write_stats;
