@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "crash-triage.h"
 #include "dump-qmp.h"
 #include "dump-reader.h"
 #include "fadump-analysis.h"
@@ -26,6 +27,8 @@ typedef struct ExtractReport {
     const char *validated;              /* vmcore validated, or NULL */
     const FadumpValidation *validation;
     double validate_seconds;
+    const FadumpTriage *triage;         /* --triage, or NULL */
+    unsigned int log_lines;             /* its records shown (0: all) */
     const char *error;                  /* the failure, or NULL */
     int exit_code;
 } ExtractReport;

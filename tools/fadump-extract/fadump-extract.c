@@ -22,6 +22,8 @@
 #include "fadump-progress.h"
 #include "kdump-format.h"
 #include "kdump-writer.h"
+#include "triage-report.h"
+#include "vmcore-memory.h"
 #include "vmcore-validate.h"
 #include "vmcore-writer.h"
 
@@ -56,6 +58,8 @@ typedef struct Options {
     gboolean sync;
     gboolean no_copy_range;
     gboolean version;
+    gboolean triage;
+    gint log_lines;
     char **inputs;
 } Options;
 
@@ -122,6 +126,7 @@ static const char summary[] =
     "  fadump-extract --validate VMCORE INPUT      compare a real vmcore\n"
     "  fadump-extract [--json] INPUT               report what was found\n"
     "  fadump-extract --qmp SOCKET [-o VMCORE] ...  ask a running QEMU\n"
+    "  fadump-extract --triage [--log-lines N] INPUT   the crash, the log\n"
     "\n"
     "The registration is found by scanning guest memory unless --fdm-addr\n"
     "or --dtb says where it is.  The vmcore is written to a temporary file\n"
@@ -207,6 +212,13 @@ int main(int argc, char **argv)
         { "no-copy-range", 0, 0, G_OPTION_ARG_NONE, &o.no_copy_range,
           "Copy memory through a buffer, never with copy_file_range()",
           NULL },
+        { "triage", 0, 0, G_OPTION_ARG_NONE, &o.triage,
+          "Crash triage without a vmlinux: kernel release, crash time, "
+          "crashing CPU and its registers, panic message, Oops report, "
+          "the end of the kernel log", NULL },
+        { "log-lines", 0, 0, G_OPTION_ARG_INT, &o.log_lines,
+          "With --triage: the last N log records (default 50; 0: all)",
+          "N" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
           "Print the version", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs,
@@ -220,6 +232,8 @@ int main(int argc, char **argv)
     g_autoptr(FadumpDump) dump = NULL;
     g_autoptr(FadumpAnalysis) analysis = NULL;
     g_autoptr(FadumpValidation) validation = NULL;
+    g_autoptr(FadumpKmem) kmem = NULL;
+    g_autoptr(FadumpTriage) triage = NULL;
     g_auto(FadumpQmpDumpInfo) qinfo = { 0 };
     g_autofree char *qmp_input = NULL;
     g_autofree char *qmp_name = NULL;
@@ -238,6 +252,7 @@ int main(int argc, char **argv)
     g_option_context_set_description(ctx, exit_codes);
     g_option_group_add_entries(main_group, entries);
     g_option_context_set_main_group(ctx, main_group);
+    o.log_lines = G_MININT;     /* not given */
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         return usage_error(ctx, err->message);
     }
@@ -278,6 +293,10 @@ int main(int argc, char **argv)
                         (aopts.page_size & (aopts.page_size - 1)))) {
         return usage_error(ctx, "--page-size must be a power of two >= "
                            "4096");
+    }
+    if (o.log_lines != G_MININT && (!o.triage || o.log_lines < 0)) {
+        return usage_error(ctx, "--log-lines takes a number >= 0 and goes "
+                           "with --triage");
     }
     aopts.have_fdm_addr = o.fdm_addr != NULL;
     dopts.raw = o.raw_base != NULL;
@@ -332,7 +351,17 @@ int main(int argc, char **argv)
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.analysis = analysis;
-    if (text && !o.output && !o.validate) {
+    if (o.triage) {
+        kmem = fadump_kmem_new_for_vmcore(dump, analysis);
+        triage = fadump_triage(kmem, analysis);
+        r.triage = triage;
+        r.log_lines = o.log_lines < 0 ? TRIAGE_LOG_LINES
+                                      : (unsigned int)o.log_lines;
+        if (text) {
+            triage_report_text(triage, r.log_lines, text);
+        }
+    }
+    if (text && !o.output && !o.validate && !o.triage) {
         extract_report_text_analysis(&r, text);
     } else if (text) {
         for (guint i = 0; i < analysis->warnings->len; i++) {
