@@ -182,6 +182,17 @@ class Config:
         return os.path.join(self.guest_dir, "initramfs.cpio.gz")
 
     @property
+    def kernel_has_dwarf(self):
+        """Whether vmlinux has DWARF (CONFIG_DEBUG_INFO=y in the guest's
+        config): the 6.12 guest has, the 6.1 and 7.2 guests have not, so
+        checks that need gdb to know types or source lines skip there."""
+        try:
+            with open(os.path.join(self.guest_dir, "config")) as f:
+                return "CONFIG_DEBUG_INFO=y\n" in f.read()
+        except OSError:
+            return False
+
+    @property
     def system_map(self):
         return os.path.join(self.guest_dir, "System.map")
 

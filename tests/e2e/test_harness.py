@@ -9,6 +9,7 @@ import os
 import re
 import struct
 import sys
+import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,6 +105,17 @@ class KernelVersions(unittest.TestCase):
         with self.assertRaisesRegex(e2e.MissingInput, "FADUMP_GUEST_DIR_6_1"):
             e2e.config_from_env(env, kernel="6.1")
         self.assertEqual(e2e.config_from_env(env, kernel="7.2").guest_dir, "/g72")
+
+    def test_kernel_has_dwarf(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = config(guest_dir=d)
+            self.assertFalse(cfg.kernel_has_dwarf)         # no config file
+            with open(os.path.join(d, "config"), "w") as f:
+                f.write("CONFIG_KALLSYMS=y\n# CONFIG_DEBUG_INFO is not set\n")
+            self.assertFalse(cfg.kernel_has_dwarf)
+            with open(os.path.join(d, "config"), "w") as f:
+                f.write("CONFIG_KALLSYMS=y\nCONFIG_DEBUG_INFO=y\n")
+            self.assertTrue(cfg.kernel_has_dwarf)
 
     def test_unknown_version(self):
         with self.assertRaises(ValueError):
