@@ -3,8 +3,10 @@
 Shared by the meson tests (test_crash_capture.py), the demo (demo.py) and
 the benchmark (tests/bench/fadump-preserve.py):
 
-1. ``config_from_env()`` reads FADUMP_QEMU, FADUMP_GUEST_DIR,
-   FADUMP_FIRMWARE_DIR (required) and FADUMP_WORKDIR & co (optional);
+1. ``config_from_env()`` reads FADUMP_QEMU, FADUMP_GUEST_DIR (or, for
+   another kernel version, FADUMP_GUEST_DIR_6_1 or _7_2: see
+   :func:`guest_dir_var`), FADUMP_FIRMWARE_DIR (required) and
+   FADUMP_WORKDIR & co (optional);
    ``apply_case()`` sets the parameters of one of the :data:`CASES`.
 2. ``run_case()`` boots the guest with fadump registered, optionally
    migrates or resets it while registered, lets it crash, takes QEMU's own
@@ -112,11 +114,28 @@ def say(msg):
 
 # ---------------------------------------------------------------------------
 # configuration
+
+# The guests scripts/build-guest makes (--kernel VERSION); the default one
+# (with DWARF) is in FADUMP_GUEST_DIR, the others in FADUMP_GUEST_DIR_<V>.
+KERNEL_VERSIONS = ("6.1", "6.12", "7.2")
+DEFAULT_KERNEL = "6.12"
+
+
+def guest_dir_var(kernel):
+    """The environment variable holding the guest of kernel ``kernel``."""
+    if kernel not in KERNEL_VERSIONS:
+        raise ValueError(f"unknown kernel version {kernel!r} (known: {', '.join(KERNEL_VERSIONS)})")
+    if kernel == DEFAULT_KERNEL:
+        return "FADUMP_GUEST_DIR"
+    return "FADUMP_GUEST_DIR_" + kernel.replace(".", "_")
+
+
 @dataclass
 class Config:
     qemu: str
     guest_dir: str
     firmware_dir: str
+    kernel_version: str = DEFAULT_KERNEL   # the guest's (scripts/build-guest --kernel)
     workdir: str = ""          # empty: a fresh run-* dir under work_base
     work_base: str = ""
     firmware: str = "vof"      # or "slof"
@@ -168,21 +187,37 @@ class Config:
         return os.path.join(self.guest_dir, "initramfs.cpio.gz")
 
     @property
+    def kernel_has_dwarf(self):
+        """Whether vmlinux has DWARF (CONFIG_DEBUG_INFO=y in the guest's
+        config): the 6.12 guest has, the 6.1 and 7.2 guests have not, so
+        checks that need gdb to know types or source lines skip there."""
+        try:
+            with open(os.path.join(self.guest_dir, "config")) as f:
+                return "CONFIG_DEBUG_INFO=y\n" in f.read()
+        except OSError:
+            return False
+
+    @property
     def system_map(self):
         return os.path.join(self.guest_dir, "System.map")
 
 
-def config_from_env(env=None):
+def config_from_env(env=None, kernel=None):
+    """The configuration from ``env``; the guest of kernel version
+    ``kernel`` (default: $FADUMP_E2E_KERNEL, else :data:`DEFAULT_KERNEL`)."""
     env = os.environ if env is None else env
-    missing = [v for v in ("FADUMP_QEMU", "FADUMP_GUEST_DIR", "FADUMP_FIRMWARE_DIR") if not env.get(v)]
+    kernel = kernel or env.get("FADUMP_E2E_KERNEL") or DEFAULT_KERNEL
+    guest_var = guest_dir_var(kernel)
+    missing = [v for v in ("FADUMP_QEMU", guest_var, "FADUMP_FIRMWARE_DIR") if not env.get(v)]
     if missing:
         raise MissingInput(f"environment variable(s) {', '.join(missing)} not set "
                            f"(scripts/check and scripts/demo set them)")
     build_root = env.get("FADUMP_BUILD_ROOT", "")
     cfg = Config(
         qemu=env["FADUMP_QEMU"],
-        guest_dir=env["FADUMP_GUEST_DIR"],
+        guest_dir=env[guest_var],
         firmware_dir=env["FADUMP_FIRMWARE_DIR"],
+        kernel_version=kernel,
         workdir=env.get("FADUMP_WORKDIR", ""),
         work_base=os.path.join(build_root, "e2e-work") if build_root else "",
         firmware=env.get("FADUMP_E2E_FIRMWARE", "vof"),
@@ -1719,6 +1754,9 @@ REGION_RE = {
     0x11: re.compile(r"fadump-region: DUMP: Src: (0x[0-9a-f]+), Dest: (0x[0-9a-f]+), "
                      r"Size: (0x[0-9a-f]+), Dumped: (0x[0-9a-f]+) bytes"),
 }
+# The first kernel's CMA area: "Initialized 0x... bytes cma area" up to
+# 6.12, "Initialized [0x..., NMB] cma area" in 7.2.
+CMA_AREA_RE = re.compile(r"fadump: Initialized (?:\S+ bytes|\[[^\]]*\]) cma area")
 REJECTED_RE = re.compile(r"Dump taken by platform is incomplete|Unable to read|can't process the dump|"
                          r"header is corrupted|size mismatch|Endianness mismatch|Crash info header is "
                          r"not valid|Failed to process|Unknown region", re.I)
@@ -1831,7 +1869,7 @@ def _check_g(run, trigger, check, facts):
         m = re.search(r"fadump: Reserved (\d+)MB of memory at \S+ \(System RAM: (\d+)MB\)", text)
         last_boot = text[max(0, text.rfind("FADUMP-TEST: boot=first")):]
         boot = sum(r[3] for r in _capture_regions(last_boot) if r[0] == 0x11)
-        cma = re.search(r"fadump: Initialized \S+ bytes cma area", text)
+        cma = CMA_AREA_RE.search(text)
         check.details.append(f"reservation: {m.group(0) if m else '(none)'}; boot memory 0x{boot:x}; "
                              f"{'CMA area' if cma else 'no CMA area'}")
         if not m or int(m.group(2)) << 20 != size_bytes(cfg.mem):

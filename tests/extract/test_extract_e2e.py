@@ -18,9 +18,11 @@ crashing CPU through the sysrq crash path; --triage --json must report
 the guest's kernel release, the crashing CPU, the panic message "sysrq
 triggered crash" and that CPU's registers as its NT_PRSTATUS holds them.
 
-Usage: test_extract_e2e.py FADUMP_EXTRACT
+Usage: test_extract_e2e.py FADUMP_EXTRACT [--kernel VERSION]
+  VERSION: the guest's kernel, as in tests/e2e/test_crash_capture.py.
 Inputs (environment): as tests/e2e/test_crash_capture.py: FADUMP_QEMU,
-FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR (exit 77 when one is missing),
+FADUMP_GUEST_DIR (or that of --kernel), FADUMP_FIRMWARE_DIR (exit 77 when
+one is missing),
 FADUMP_WORKDIR, FADUMP_KEEP=1 (keep the dumps and the rebuilt vmcore).
 Exit status: 0 pass, 1 fail, 77 skip.
 """
@@ -286,12 +288,16 @@ def first_difference(a, b):
 
 
 def main():
-    if len(sys.argv) != 2:
+    argv = sys.argv[1:]
+    kernel = None
+    if len(argv) == 3 and argv[1] == "--kernel" and argv[2] in e2e.KERNEL_VERSIONS:
+        kernel = argv[2]
+    elif len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    tool = sys.argv[1]
+    tool = argv[0]
     try:
-        cfg = e2e.config_from_env()
+        cfg = e2e.config_from_env(kernel=kernel)
     except e2e.MissingInput as err:
         print(f"SKIP: {err}")
         return SKIP
