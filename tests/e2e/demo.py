@@ -9,8 +9,8 @@ With the host tools (FADUMP_EXTRACT and FDT_INSPECT: paths of
 fadump-extract and fdt-inspect, scripts/demo builds them) it also takes
 the device tree of both boots with QMP dumpdtb and decodes the capture
 boot's ibm,kernel-dump, rebuilds /proc/vmcore from QEMU's trigger dump
-without booting the capture kernel and cross-validates it with the real
-one.
+without booting the capture kernel, cross-validates it with the real
+one and prints the crash triage.
 """
 
 import os
@@ -126,6 +126,15 @@ def rebuild_and_validate(extract, run):
     return rc == 0
 
 
+def triage(extract, run):
+    section("Crash triage (fadump-extract --triage, no vmlinux)")
+    rc, out, err = run_tool([extract, "--triage", "--log-lines", "12", run.trigger_path])
+    show_lines((out + err).rstrip().splitlines(), limit=80)
+    if rc != 0:
+        print(f"  fadump-extract --triage exited {rc}")
+    return rc == 0
+
+
 def main():
     try:
         cfg = e2e.config_from_env()
@@ -216,6 +225,7 @@ def main():
         ok = show_device_trees(fdt_inspect) and ok
     if extract:
         ok = rebuild_and_validate(extract, run) and ok
+        ok = triage(extract, run) and ok
 
     section("Timing (seconds since QEMU start)")
     names = {"boot": "first kernel at init", "crashing": "guest crashes", "trigger": "VM paused by reset request",
