@@ -199,7 +199,10 @@ static void test_cancel(void)
     remove_dir(dir);
 }
 
-/* A destination directory that is missing or not writable */
+/*
+ * A destination directory that is missing, a file, or not writable (the
+ * last one only when not root: root writes anywhere)
+ */
 static void test_bad_dir(void)
 {
     g_autofree char *dir = make_dir();
@@ -219,6 +222,18 @@ static void test_bad_dir(void)
     g_assert_cmpstr(err->message, ==, want);
     g_clear_error(&err);
     g_clear_pointer(&want, g_free);
+
+    /* its "directory" is a file */
+    g_assert_true(g_file_set_contents(ro, "", 0, &err));
+    f = fadump_output_file_new(path, NULL, NULL, NULL, &err);
+    g_assert_null(f);
+    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    want = g_strdup_printf("creating a temporary file for %s: %s", path,
+                           g_strerror(ENOTDIR));
+    g_assert_cmpstr(err->message, ==, want);
+    g_clear_error(&err);
+    g_clear_pointer(&want, g_free);
+    g_assert_cmpint(g_unlink(ro), ==, 0);
 
     g_assert_cmpint(g_mkdir(ro, 0500), ==, 0);
     if (access(ro, W_OK) == 0) {
