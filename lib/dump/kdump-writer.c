@@ -299,24 +299,26 @@ static gboolean write_bitmaps(KWriter *w, uint64_t off, uint64_t len,
     return TRUE;
 }
 
-static gboolean flush_data(KWriter *w, GError **error)
+/* Write what @buf holds at *@pos, move *@pos past it, empty @buf */
+static gboolean flush(KWriter *w, GByteArray *buf, uint64_t *pos,
+                      GError **error)
 {
-    if (!write_at(w, w->data->data, w->data->len, w->data_pos, error)) {
+    if (!write_at(w, buf->data, buf->len, *pos, error)) {
         return FALSE;
     }
-    w->data_pos += w->data->len;
-    g_byte_array_set_size(w->data, 0);
+    *pos += buf->len;
+    g_byte_array_set_size(buf, 0);
     return TRUE;
+}
+
+static gboolean flush_data(KWriter *w, GError **error)
+{
+    return flush(w, w->data, &w->data_pos, error);
 }
 
 static gboolean flush_descs(KWriter *w, GError **error)
 {
-    if (!write_at(w, w->descs->data, w->descs->len, w->desc_pos, error)) {
-        return FALSE;
-    }
-    w->desc_pos += w->descs->len;
-    g_byte_array_set_size(w->descs, 0);
-    return TRUE;
+    return flush(w, w->descs, &w->desc_pos, error);
 }
 
 static gboolean is_zero(const uint8_t *p, size_t len)
