@@ -140,6 +140,19 @@ static void test_complete(void)
     remove_dir(dir);
 }
 
+/* Write part of a file for @path, then give up as a failing writer does */
+static void write_and_give_up(const char *path)
+{
+    GError *err = NULL;
+    FadumpOutputFile *f = fadump_output_file_new(path, NULL, NULL, NULL,
+                                                 &err);
+
+    g_assert_no_error(err);
+    g_assert_true(fadump_output_file_write(f, "partial", 7, 0, &err));
+    g_assert_no_error(err);
+    fadump_output_file_free(f);
+}
+
 /* Freed before the commit (a failing writer): only the old file stays */
 static void test_failure(void)
 {
@@ -147,24 +160,18 @@ static void test_failure(void)
     g_autofree char *path = g_build_filename(dir, "out.kdump", NULL);
     g_autofree char *ls = NULL;
     g_autofree char *contents = NULL;
-    FadumpOutputFile *f;
     GError *err = NULL;
 
     /* no old file: the directory ends up empty */
-    f = fadump_output_file_new(path, NULL, NULL, NULL, &err);
-    g_assert_no_error(err);
-    g_assert_true(fadump_output_file_write(f, "partial", 7, 0, &err));
-    fadump_output_file_free(f);
+    write_and_give_up(path);
     ls = dir_entries(dir);
     g_assert_cmpstr(ls, ==, "");
     g_clear_pointer(&ls, g_free);
 
     /* an old file is left as it was */
     g_assert_true(g_file_set_contents(path, "old", 3, &err));
-    f = fadump_output_file_new(path, NULL, NULL, NULL, &err);
     g_assert_no_error(err);
-    g_assert_true(fadump_output_file_write(f, "partial", 7, 0, &err));
-    fadump_output_file_free(f);
+    write_and_give_up(path);
     ls = dir_entries(dir);
     g_assert_cmpstr(ls, ==, "out.kdump");
     g_assert_true(g_file_get_contents(path, &contents, NULL, &err));
@@ -199,6 +206,19 @@ static void test_cancel(void)
     remove_dir(dir);
 }
 
+/* Creating the output file for @path fails with @errnum, named clearly */
+static void expect_create_error(const char *path, int errnum)
+{
+    g_autofree char *want = g_strdup_printf(
+        "creating a temporary file for %s: %s", path, g_strerror(errnum));
+    GError *err = NULL;
+
+    g_assert_null(fadump_output_file_new(path, NULL, NULL, NULL, &err));
+    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_cmpstr(err->message, ==, want);
+    g_error_free(err);
+}
+
 /*
  * A destination directory that is missing, a file, or not writable (the
  * last one only when not root: root writes anywhere)
@@ -209,44 +229,22 @@ static void test_bad_dir(void)
     g_autofree char *missing = g_build_filename(dir, "no", "vmcore", NULL);
     g_autofree char *ro = g_build_filename(dir, "ro", NULL);
     g_autofree char *path = g_build_filename(ro, "vmcore", NULL);
-    g_autofree char *want = NULL;
     g_autofree char *ls = NULL;
-    FadumpOutputFile *f;
     GError *err = NULL;
 
-    f = fadump_output_file_new(missing, NULL, NULL, NULL, &err);
-    g_assert_null(f);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
-    want = g_strdup_printf("creating a temporary file for %s: %s", missing,
-                           g_strerror(ENOENT));
-    g_assert_cmpstr(err->message, ==, want);
-    g_clear_error(&err);
-    g_clear_pointer(&want, g_free);
+    expect_create_error(missing, ENOENT);
 
     /* its "directory" is a file */
     g_assert_true(g_file_set_contents(ro, "", 0, &err));
-    f = fadump_output_file_new(path, NULL, NULL, NULL, &err);
-    g_assert_null(f);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
-    want = g_strdup_printf("creating a temporary file for %s: %s", path,
-                           g_strerror(ENOTDIR));
-    g_assert_cmpstr(err->message, ==, want);
-    g_clear_error(&err);
-    g_clear_pointer(&want, g_free);
+    g_assert_no_error(err);
+    expect_create_error(path, ENOTDIR);
     g_assert_cmpint(g_unlink(ro), ==, 0);
 
     g_assert_cmpint(g_mkdir(ro, 0500), ==, 0);
     if (access(ro, W_OK) == 0) {
-        /* root writes anywhere */
         g_test_message("skipped the read-only directory: running as root");
     } else {
-        f = fadump_output_file_new(path, NULL, NULL, NULL, &err);
-        g_assert_null(f);
-        g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
-        want = g_strdup_printf("creating a temporary file for %s: %s", path,
-                               g_strerror(EACCES));
-        g_assert_cmpstr(err->message, ==, want);
-        g_clear_error(&err);
+        expect_create_error(path, EACCES);
         ls = dir_entries(ro);
         g_assert_cmpstr(ls, ==, "");
     }
