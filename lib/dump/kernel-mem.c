@@ -89,8 +89,21 @@ gboolean fadump_kmem_check_vmcoreinfo(const char *vmcoreinfo,
             continue;
         }
         name = g_strndup(*l + 7, close - (*l + 7));
-        if (!fadump_vmcoreinfo_symbol(vmcoreinfo, name, &addr, error) ||
-            !fadump_kmem_vtop(addr, &pa, error)) {
+        if (!fadump_vmcoreinfo_symbol(vmcoreinfo, name, &addr, error)) {
+            g_prefix_error(error, "VMCOREINFO SYMBOL(%s): ", name);
+            return FALSE;
+        }
+        /*
+         * Above the linear map, in 0xc00X..., are the kernel's other
+         * regions (vmalloc, I/O, vmemmap: 7.2 gives
+         * SYMBOL(vmemmap)=c00c000000000000): still a ppc64 kernel, just
+         * not read through the linear map
+         */
+        if ((addr >> 52) == (FADUMP_PAGE_OFFSET >> 52) &&
+            addr - FADUMP_PAGE_OFFSET >= FADUMP_LINEAR_MAP_SIZE) {
+            continue;
+        }
+        if (!fadump_kmem_vtop(addr, &pa, error)) {
             g_prefix_error(error, "VMCOREINFO SYMBOL(%s): ", name);
             return FALSE;
         }

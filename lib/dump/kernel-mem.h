@@ -60,7 +60,9 @@ gboolean fadump_kmem_vtop(uint64_t vaddr, uint64_t *paddr, GError **error);
 
 /**
  * fadump_kmem_check_vmcoreinfo - whether @vmcoreinfo describes a kernel
- *     whose symbols this reader reaches: every SYMBOL() in the linear map
+ *     whose symbols this reader reaches: every SYMBOL() in the linear map,
+ *     or in the ppc64 kernel regions above it (0xc00X...: vmalloc, I/O,
+ *     vmemmap), which this reader does not read
  * @kernel_offset: (optional) KERNELOFFSET=, 0 when absent
  * @error: FADUMP_ERROR_UNSUPPORTED naming the first symbol outside it or
  *     an x86 NUMBER(phys_base)=, FADUMP_ERROR_CORRUPT for a value that is

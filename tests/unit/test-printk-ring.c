@@ -166,6 +166,10 @@ static void test_vtop(void)
         "OSRELEASE=6.12\nSYMBOL(prb)=c000000002000000\nKERNELOFFSET=0\n",
         &off, &err));
     g_assert_cmphex(off, ==, 0);
+    /* 7.2: the vmemmap base is a ppc64 kernel address, not a linear one */
+    g_assert_true(fadump_kmem_check_vmcoreinfo(
+        "SYMBOL(prb)=c000000002000000\nSYMBOL(vmemmap)=c00c000000000000\n",
+        NULL, &err));
     g_assert_false(fadump_kmem_check_vmcoreinfo(
         "SYMBOL(prb)=c000000002000000\nSYMBOL(x)=ffffffff81000000\n", NULL,
         &err));
