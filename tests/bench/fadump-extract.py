@@ -113,7 +113,7 @@ def bench_size(tool, cfg, size, runs, cold):
          True),
     ]
     if has_kdump:
-        commands.append(("fadump-extract --kdump -o", [tool, "-q", "--kdump", dump, "-o", out],
+        commands.append(("fadump-extract --kdump=zlib -o", [tool, "-q", "--kdump=zlib", dump, "-o", out],
                          True))
     commands.append(("fadump-extract (metadata only)", [tool, "-q", dump], False))
     # Where the scan found the registration: metadata only without the scan
