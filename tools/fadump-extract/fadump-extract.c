@@ -222,7 +222,7 @@ int main(int argc, char **argv)
         { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
           "Print the version", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs,
-          NULL, "INPUT" },
+          NULL, NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT");
