@@ -267,6 +267,22 @@ int main(int argc, char **argv)
         }
     }
 
+    /*
+     * Before writing: a vmcore under test that cannot be read stops the
+     * run with nothing written
+     */
+    if (o.validate) {
+        gint64 t0 = g_get_monotonic_time();
+
+        if (!fadump_vmcore_validate(analysis->layout, dump, o.validate,
+                                    &validation, &err)) {
+            return finish(&r, &o, EXIT_INPUT, err);
+        }
+        r.validated = o.validate;
+        r.validation = validation;
+        r.validate_seconds = (g_get_monotonic_time() - t0) / 1e6;
+    }
+
     if (o.output) {
         FadumpWriteOptions wopts = {
             .no_copy_range = o.no_copy_range,
@@ -299,15 +315,6 @@ int main(int argc, char **argv)
     }
 
     if (o.validate) {
-        gint64 t0 = g_get_monotonic_time();
-
-        if (!fadump_vmcore_validate(analysis->layout, dump, o.validate,
-                                    &validation, &err)) {
-            return finish(&r, &o, EXIT_INPUT, err);
-        }
-        r.validated = o.validate;
-        r.validation = validation;
-        r.validate_seconds = (g_get_monotonic_time() - t0) / 1e6;
         if (text) {
             extract_report_text_validation(&r, text);
         }
