@@ -30,8 +30,9 @@ typedef struct FadumpDtbInfo {
  * @len: its size
  * @ret: the result; untouched on failure
  * @error: fadump_fdt_new_from_data()'s errors when @blob is not a valid
- *     DTB (truncated, corrupt, unsupported), FADUMP_ERROR_NOT_FOUND when there is no /rtas ibm,kernel-dump (no
- *     dump was active at that boot), and fadump_fdm_decode()'s errors
+ *     DTB (truncated, corrupt, unsupported), FADUMP_ERROR_NOT_FOUND when
+ *     there is no /rtas ibm,kernel-dump (no dump was active at that
+ *     boot), and fadump_fdm_decode()'s errors
  */
 gboolean fadump_dtb_parse(const void *blob, size_t len, FadumpDtbInfo *ret,
                           GError **error);

@@ -4,7 +4,8 @@
  * ordinary tests (meson suite 'fuzz') without libFuzzer.  A crash, or a
  * sanitizer report when built with them, fails the test.
  *
- * Usage: fuzz-replay [--generated] [--mutate|--plain] [FILE|DIR]...
+ * Usage: fuzz-replay [--stride N] [--generated] [--mutate|--plain]
+ *                    [FILE|DIR]...
  *        fuzz-replay --write-seeds DIR
  *   --generated  also use the target's generated inputs (its
  *                fuzz_target_seeds(): e.g. the trees of fdt-test-trees.c,
@@ -12,6 +13,8 @@
  *   --mutate     for the inputs that follow (and the generated ones), also
  *                run their truncations, byte changes and corrupted header
  *                fields; --plain: only the inputs themselves (default)
+ *   --stride N   run one mutation in N (slow targets; the inputs
+ *                themselves always run)
  *   --write-seeds  write the generated inputs to DIR (a libFuzzer corpus)
  * Environment: FUZZ_REPLAY_LAST=FILE writes each input to FILE before
  *   running it, so that FILE holds the input of a crash.
@@ -33,6 +36,8 @@
 typedef struct Stats {
     unsigned long inputs;
     const char *last;
+    unsigned int stride;        /* run one mutation in this many */
+    unsigned long mutations;
 } Stats;
 
 static void run(Stats *st, const uint8_t *data, size_t size)
@@ -59,6 +64,14 @@ static void put_be32(uint8_t *p, uint32_t v)
     p[3] = v;
 }
 
+/* A mutation: one in --stride of them is run */
+static void run_mutation(Stats *st, const uint8_t *data, size_t size)
+{
+    if (st->mutations++ % st->stride == 0) {
+        run(st, data, size);
+    }
+}
+
 /* Truncations, byte changes, header fields set to boundary values */
 static void mutate(Stats *st, const uint8_t *seed, size_t size)
 {
@@ -69,7 +82,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
     size_t stride = size > CUTS ? size / CUTS + 1 : 1;
 
     for (size_t cut = 0; cut < size; cut += cut < 64 ? 1 : stride) {
-        run(st, seed, cut);
+        run_mutation(st, seed, cut);
     }
     for (int f = 0; f < HEADER_FIELDS && (size_t)(4 * f + 4) <= size; f++) {
         const uint32_t edge[] = {
@@ -81,7 +94,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
         for (size_t e = 0; e < G_N_ELEMENTS(edge); e++) {
             memcpy(buf, seed, size);
             put_be32(buf + 4 * f, edge[e]);
-            run(st, buf, size);
+            run_mutation(st, buf, size);
         }
     }
     memcpy(buf, seed, size);
@@ -92,7 +105,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
 
         for (size_t v = 0; v < G_N_ELEMENTS(values); v++) {
             buf[at] = values[v];
-            run(st, buf, size);
+            run_mutation(st, buf, size);
         }
         buf[at] = seed[at];
     }
@@ -105,7 +118,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
 
         for (size_t w = 0; w < G_N_ELEMENTS(words); w++) {
             put_be32(buf + at, words[w]);
-            run(st, buf, size);
+            run_mutation(st, buf, size);
         }
         memcpy(buf + at, seed + at, 4);
     }
@@ -219,7 +232,7 @@ static void write_seed(const char *name, const uint8_t *data, size_t size,
 int main(int argc, char **argv)
 {
     gboolean gen = FALSE, do_mutate = FALSE, gen_mutate = FALSE;
-    Stats st = { .last = g_getenv("FUZZ_REPLAY_LAST") };
+    Stats st = { .last = g_getenv("FUZZ_REPLAY_LAST"), .stride = 1 };
     int files = 0;
 
     if (argc == 3 && !strcmp(argv[1], "--write-seeds")) {
@@ -234,7 +247,11 @@ int main(int argc, char **argv)
         return sw.failed;
     }
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--generated")) {
+        if (!strcmp(argv[i], "--stride") && i + 1 < argc) {
+            int n = atoi(argv[++i]);    /* not in MAX(): evaluated twice */
+
+            st.stride = MAX(1, n);
+        } else if (!strcmp(argv[i], "--generated")) {
             gen = TRUE;
         } else if (!strcmp(argv[i], "--mutate")) {
             gen_mutate = TRUE;
@@ -244,7 +261,9 @@ int main(int argc, char **argv)
         generated(&st, gen_mutate);
     }
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--mutate")) {
+        if (!strcmp(argv[i], "--stride")) {
+            i++;
+        } else if (!strcmp(argv[i], "--mutate")) {
             do_mutate = TRUE;
         } else if (!strcmp(argv[i], "--plain")) {
             do_mutate = FALSE;
@@ -256,9 +275,9 @@ int main(int argc, char **argv)
         }
     }
     if (!gen && !files) {
-        fprintf(stderr, "usage: %s [--generated] [--mutate|--plain]"
-                " [FILE|DIR]...\n       %s --write-seeds DIR\n", argv[0],
-                argv[0]);
+        fprintf(stderr, "usage: %s [--stride N] [--generated] "
+                "[--mutate|--plain] [FILE|DIR]...\n"
+                "       %s --write-seeds DIR\n", argv[0], argv[0]);
         return 2;
     }
     printf("%lu inputs, no crash\n", st.inputs);
