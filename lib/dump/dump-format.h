@@ -40,11 +40,18 @@ typedef struct FadumpDumpFormat {
     /* Optional: where [paddr, paddr + len) of range @r is (see extent) */
     gboolean (*locate)(void *state, const FadumpMemRange *r, uint64_t paddr,
                        uint64_t len, FadumpExtent *ret);
+    /* Optional: the ELF notes the dump's own header carries (a ref) */
+    GBytes *(*notes)(void *state);
+    /* Optional: the VMCOREINFO text the dump's header carries */
+    const char *(*vmcoreinfo)(void *state);
+    /* Optional: what is odd about the file (char *), valid until cleanup */
+    const GPtrArray *(*warnings)(void *state);
     void (*cleanup)(void *state);
 } FadumpDumpFormat;
 
 extern const FadumpDumpFormat fadump_dump_format_raw;
 extern const FadumpDumpFormat fadump_dump_format_elf;
+extern const FadumpDumpFormat fadump_dump_format_kdump;
 
 /*
  * Helpers for formats whose ranges are plain file spans (ELF, raw): read

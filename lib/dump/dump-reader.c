@@ -18,6 +18,7 @@
 static const FadumpDumpFormat *const formats[] = {
     &fadump_dump_format_raw,
     &fadump_dump_format_elf,
+    &fadump_dump_format_kdump,
 };
 
 /* Reads this large give their pages of the mapping back afterwards */
@@ -152,15 +153,39 @@ FadumpDump *fadump_dump_open(const char *path, const FadumpDumpOptions *opts,
         return g_steal_pointer(&dump);
     }
     g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED,
-                "%s: not a dump this tool reads (an ELF core from QMP "
-                "dump-guest-memory, or a raw RAM image with its base address "
-                "given)", path);
+                "%s: not a dump this tool reads (an ELF core or a "
+                "kdump-compressed file from QMP dump-guest-memory, or a raw "
+                "RAM image with its base address given)", path);
     return NULL;
 }
 
 const char *fadump_dump_format_name(const FadumpDump *dump)
 {
     return dump->format->name;
+}
+
+GBytes *fadump_dump_notes(const FadumpDump *dump)
+{
+    return dump->format->notes ? dump->format->notes(dump->state) : NULL;
+}
+
+const char *fadump_dump_vmcoreinfo(const FadumpDump *dump)
+{
+    return dump->format->vmcoreinfo ? dump->format->vmcoreinfo(dump->state)
+                                    : NULL;
+}
+
+guint fadump_dump_n_warnings(const FadumpDump *dump)
+{
+    const GPtrArray *w = dump->format->warnings
+                         ? dump->format->warnings(dump->state) : NULL;
+
+    return w ? w->len : 0;
+}
+
+const char *fadump_dump_warning(const FadumpDump *dump, guint i)
+{
+    return dump->format->warnings(dump->state)->pdata[i];
 }
 
 const char *fadump_dump_path(const FadumpDump *dump)

@@ -58,8 +58,25 @@ FadumpDump *fadump_dump_open(const char *path, const FadumpDumpOptions *opts,
 void fadump_dump_free(FadumpDump *dump);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FadumpDump, fadump_dump_free)
 
-/* "elf", "raw": the format that recognised the file */
+/* "elf", "raw", "kdump": the format that recognised the file */
 const char *fadump_dump_format_name(const FadumpDump *dump);
+
+/*
+ * The ELF notes the dump's own header carries (kdump: the sub-header's
+ * PRSTATUS etc. and VMCOREINFO), in the dump's byte order; NULL when it
+ * has none or the format keeps none.  g_bytes_unref().
+ */
+GBytes *fadump_dump_notes(const FadumpDump *dump);
+
+/* The VMCOREINFO text the dump's header carries, or NULL */
+const char *fadump_dump_vmcoreinfo(const FadumpDump *dump);
+
+/*
+ * What is odd about the file though it opened (e.g. a kdump file marked
+ * incomplete): fadump_dump_warning(dump, i) for i < n
+ */
+guint fadump_dump_n_warnings(const FadumpDump *dump);
+const char *fadump_dump_warning(const FadumpDump *dump, guint i);
 
 const char *fadump_dump_path(const FadumpDump *dump);
 

@@ -92,7 +92,8 @@ static gboolean find_registration(FadumpAnalysis *a, FadumpDump *dump,
         return TRUE;
     }
     a->origin = FADUMP_FDM_FROM_SCAN;
-    if (!fadump_fdm_scan(dump, &a->candidates, error)) {
+    if (!fadump_fdm_scan(dump, opts->progress, opts->progress_data,
+                         &a->candidates, error)) {
         g_prefix_error(error, "scanning for the dump memory structure: ");
         return FALSE;
     }
@@ -341,6 +342,9 @@ FadumpAnalysis *fadump_analyse(FadumpDump *dump,
 
     opts = opts ? opts : &defaults;
     a->warnings = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < fadump_dump_n_warnings(dump); i++) {
+        warn(a, "%s", fadump_dump_warning(dump, i));
+    }
     if (!find_registration(a, dump, opts, error)) {
         return NULL;
     }

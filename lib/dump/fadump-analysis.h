@@ -18,6 +18,7 @@
 #include "fadump-elfcorehdr.h"
 #include "fadump-fdh.h"
 #include "fadump-locate.h"
+#include "fadump-progress.h"
 #include "fadump-regsave.h"
 #include "fadump-registration.h"
 #include "vmcore-layout.h"
@@ -36,6 +37,8 @@ typedef struct FadumpAnalyseOptions {
     uint64_t fdm_addr;
     const FadumpDtbInfo *dtb;   /* NULL, or the capture boot's tree */
     uint64_t page_size;         /* 0: VMCOREINFO's PAGESIZE= */
+    FadumpProgressFunc progress;    /* (nullable) scanning guest memory */
+    gpointer progress_data;
 } FadumpAnalyseOptions;
 
 typedef struct FadumpAnalysis {

@@ -64,7 +64,9 @@ static gboolean candidate(FadumpDump *dump, const FadumpMemRange *ram,
            fadump_registration_plausible(reg, ram, n_ram, error);
 }
 
-gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
+gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
+                         gpointer progress_data, GArray **ret,
+                         GError **error)
 {
     size_t n_ram;
     g_autofree FadumpMemRange *ram = fadump_dump_ram_map(dump, &n_ram);
@@ -73,7 +75,11 @@ gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
                                           sizeof(FadumpFdmCandidate));
     g_autoptr(GError) rejected = NULL;    /* the first one's reason */
     uint64_t rejected_addr = 0;
+    uint64_t total = 0, done = 0;
 
+    for (size_t r = 0; r < n_ram; r++) {
+        total += ram[r].size;
+    }
     for (size_t r = 0; r < n_ram; r++) {
         uint64_t base = (ram[r].paddr + 7) & ~(uint64_t)7;
         uint64_t end = ram[r].paddr + ram[r].size;
@@ -114,7 +120,14 @@ gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error)
                 }
             }
             base += step;
+            done += step;
+            if (progress) {
+                progress(done, total, progress_data);
+            }
         }
+    }
+    if (progress && done != total) {
+        progress(total, total, progress_data);    /* stopped early */
     }
     if (found->len == 0 && rejected) {
         /* say why, e.g. a truncated dump that lacks what it describes */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dump-reader.h"
+#include "fadump-progress.h"
 #include "fadump-registration.h"
 
 /* Scanning stops after this many matches */
@@ -41,6 +42,9 @@ gboolean fadump_fdm_read_at(FadumpDump *dump, uint64_t addr, FadumpFdm *ret,
 /**
  * fadump_fdm_scan - find registrations in guest memory
  * @dump: guest memory
+ * @progress: (nullable) called after each chunk with the bytes of RAM
+ *     scanned and the RAM's size
+ * @progress_data: its data
  * @ret: FadumpFdmCandidate in address order (at most
  *     FADUMP_SCAN_MAX_CANDIDATES): every 8-byte aligned structure that
  *     decodes and is plausible (fadump_registration_plausible()); those
@@ -50,6 +54,8 @@ gboolean fadump_fdm_read_at(FadumpDump *dump, uint64_t addr, FadumpFdm *ret,
  *
  * Reads memory in chunks: memory use does not depend on the RAM size.
  */
-gboolean fadump_fdm_scan(FadumpDump *dump, GArray **ret, GError **error);
+gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
+                         gpointer progress_data, GArray **ret,
+                         GError **error);
 
 #endif /* FADUMP_LOCATE_H */

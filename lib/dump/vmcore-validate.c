@@ -334,7 +334,14 @@ static const FadumpPhdr *find_load(const RealCore *c, const FadumpPhdr *ph,
     return NULL;
 }
 
-static gboolean compare_segment(FadumpValidation *v,
+/* How far the page comparison is */
+typedef struct Compared {
+    const FadumpValidateOptions *opts;
+    uint64_t done;
+    uint64_t total;
+} Compared;
+
+static gboolean compare_segment(FadumpValidation *v, Compared *cmp,
                                 const FadumpVmcoreLayout *layout,
                                 FadumpDump *dump, const RealCore *c,
                                 const FadumpVmcoreSegment *s,
@@ -369,6 +376,11 @@ static gboolean compare_segment(FadumpValidation *v,
             return FALSE;
         }
         memset(b + got, 0, n - got);
+        cmp->done += n;
+        if (cmp->opts->progress) {
+            cmp->opts->progress(cmp->done, cmp->total,
+                                cmp->opts->progress_data);
+        }
         for (size_t p = 0; p < n; p += page) {
             size_t plen = MIN(page, n - p);
 
@@ -400,19 +412,26 @@ static gboolean compare_segment(FadumpValidation *v,
 static gboolean compare_loads(FadumpValidation *v,
                               const FadumpVmcoreLayout *layout,
                               FadumpDump *dump, const RealCore *c,
+                              const FadumpValidateOptions *opts,
                               GError **error)
 {
+    Compared cmp = { .opts = opts };
+
     g_autofree gboolean *used = g_new0(gboolean, c->phdrs->len + 1);
     g_autofree uint8_t *a = g_malloc(CMP_CHUNK);
     g_autofree uint8_t *b = g_malloc(CMP_CHUNK);
 
+    for (guint i = 0; i < layout->segments->len; i++) {
+        cmp.total += g_array_index(layout->segments, FadumpVmcoreSegment,
+                                   i).size;
+    }
     for (guint i = 0; i < layout->segments->len; i++) {
         const FadumpVmcoreSegment *s =
             &g_array_index(layout->segments, FadumpVmcoreSegment, i);
         const FadumpPhdr *ph = &g_array_index(layout->phdrs, FadumpPhdr,
                                               s->phdr);
 
-        if (!compare_segment(v, layout, dump, c, s, ph,
+        if (!compare_segment(v, &cmp, layout, dump, c, s, ph,
                              find_load(c, ph, used), a, b, error)) {
             return FALSE;
         }
@@ -436,6 +455,16 @@ gboolean fadump_vmcore_validate(const FadumpVmcoreLayout *layout,
                                 FadumpDump *dump, const char *vmcore,
                                 FadumpValidation **ret, GError **error)
 {
+    return fadump_vmcore_validate_with(layout, dump, vmcore, NULL, ret,
+                                       error);
+}
+
+gboolean fadump_vmcore_validate_with(const FadumpVmcoreLayout *layout,
+                                     FadumpDump *dump, const char *vmcore,
+                                     const FadumpValidateOptions *opts,
+                                     FadumpValidation **ret, GError **error)
+{
+    static const FadumpValidateOptions defaults = { 0 };
     g_autoptr(FadumpValidation) v = g_new0(FadumpValidation, 1);
     RealCore c = { .path = vmcore, .fd = -1 };
     gsize hlen, nlen;
@@ -478,7 +507,8 @@ gboolean fadump_vmcore_validate(const FadumpVmcoreLayout *layout,
             problem(v, "the note region differs in its padding");
         }
     }
-    if (!compare_loads(v, layout, dump, &c, error)) {
+    if (!compare_loads(v, layout, dump, &c, opts ? opts : &defaults,
+                       error)) {
         goto out;
     }
     ok = TRUE;

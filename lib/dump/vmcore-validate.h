@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dump-reader.h"
+#include "fadump-progress.h"
 #include "vmcore-layout.h"
 
 /* Larger note segments in the vmcore under test are refused */
@@ -74,6 +75,27 @@ typedef struct FadumpValidation {
 gboolean fadump_vmcore_validate(const FadumpVmcoreLayout *layout,
                                 FadumpDump *dump, const char *vmcore,
                                 FadumpValidation **ret, GError **error);
+
+typedef struct FadumpValidateOptions {
+    FadumpProgressFunc progress;    /* PT_LOAD bytes compared, of all */
+    gpointer progress_data;
+} FadumpValidateOptions;
+
+/**
+ * fadump_vmcore_validate_with - fadump_vmcore_validate() with options
+ * @layout: the rebuilt vmcore's layout
+ * @dump: where its PT_LOAD data comes from
+ * @vmcore: the real vmcore's path
+ * @opts: (nullable) progress reporting
+ * @ret: as fadump_vmcore_validate()
+ * @error: as fadump_vmcore_validate()
+ *
+ * Returns: TRUE when the comparison was made (see ret->match)
+ */
+gboolean fadump_vmcore_validate_with(const FadumpVmcoreLayout *layout,
+                                     FadumpDump *dump, const char *vmcore,
+                                     const FadumpValidateOptions *opts,
+                                     FadumpValidation **ret, GError **error);
 
 void fadump_validation_free(FadumpValidation *v);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FadumpValidation, fadump_validation_free)

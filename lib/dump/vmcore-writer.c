@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vmcore-writer.h"
@@ -14,6 +15,7 @@
 
 #define CHUNK   (64u << 20)     /* progress and cancel granularity */
 #define BUFSZ   (4u << 20)      /* buffered copies */
+#define ZERO_BLOCK 4096u        /* zeros read this large become holes */
 
 typedef struct Writer {
     FadumpDump *dump;
@@ -114,6 +116,40 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
     return TRUE;
 }
 
+static gboolean is_zero(const uint8_t *p, size_t len)
+{
+    return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
+}
+
+/*
+ * Write what was read, leaving holes for zero-filled ZERO_BLOCK blocks
+ * (compressed dumps cannot say where their zero pages are)
+ */
+static gboolean write_nonzero(Writer *w, const uint8_t *p, size_t len,
+                              uint64_t out_off, GError **error)
+{
+    size_t pos = 0;
+
+    while (pos < len) {
+        size_t start = pos, n;
+
+        while (pos < len && is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
+            pos += MIN(ZERO_BLOCK, len - pos);
+        }
+        w->stats.hole_bytes += pos - start;
+        start = pos;
+        while (pos < len && !is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
+            pos += MIN(ZERO_BLOCK, len - pos);
+        }
+        n = pos - start;
+        if (n && !write_all(w, p + start, n, out_off + start, error)) {
+            return FALSE;
+        }
+        w->stats.buffered_bytes += n;
+    }
+    return TRUE;
+}
+
 /* Through fadump_dump_read(), for formats that cannot locate bytes */
 static gboolean copy_read(Writer *w, uint64_t src, uint64_t len,
                           uint64_t out_off, GError **error)
@@ -122,10 +158,9 @@ static gboolean copy_read(Writer *w, uint64_t src, uint64_t len,
         size_t n = MIN(len, BUFSZ);
 
         if (!fadump_dump_read(w->dump, src, w->buf, n, error) ||
-            !write_all(w, w->buf, n, out_off, error)) {
+            !write_nonzero(w, w->buf, n, out_off, error)) {
             return FALSE;
         }
-        w->stats.buffered_bytes += n;
         src += n;
         out_off += n;
         len -= n;

@@ -16,10 +16,8 @@
 #include <stdint.h>
 
 #include "dump-reader.h"
+#include "fadump-progress.h"
 #include "vmcore-layout.h"
-
-typedef void (*FadumpProgressFunc)(uint64_t done, uint64_t total,
-                                   gpointer data);
 
 typedef struct FadumpWriteOptions {
     gboolean no_copy_range;     /* always copy through a buffer */

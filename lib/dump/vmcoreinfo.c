@@ -67,3 +67,38 @@ gboolean fadump_vmcoreinfo_page_size(const char *text, uint64_t *ret,
     *ret = n;
     return TRUE;
 }
+
+static gboolean get_unsigned(const char *text, const char *key, guint base,
+                             uint64_t *ret, GError **error)
+{
+    g_autofree char *v = fadump_vmcoreinfo_get(text, key);
+    guint64 n;
+
+    if (!v) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
+                    "VMCOREINFO has no %s=", key);
+        return FALSE;
+    }
+    if (!g_ascii_string_to_unsigned(v, base, 0, G_MAXUINT64, &n, NULL)) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+                    "VMCOREINFO %s=%s is not a %s number", key, v,
+                    base == 16 ? "hexadecimal" : "decimal");
+        return FALSE;
+    }
+    *ret = n;
+    return TRUE;
+}
+
+gboolean fadump_vmcoreinfo_symbol(const char *text, const char *name,
+                                  uint64_t *ret, GError **error)
+{
+    g_autofree char *key = g_strdup_printf("SYMBOL(%s)", name);
+
+    return get_unsigned(text, key, 16, ret, error);
+}
+
+gboolean fadump_vmcoreinfo_number(const char *text, const char *key,
+                                  uint64_t *ret, GError **error)
+{
+    return get_unsigned(text, key, 10, ret, error);
+}

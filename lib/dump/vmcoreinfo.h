@@ -40,4 +40,27 @@ char *fadump_vmcoreinfo_get(const char *text, const char *key);
 gboolean fadump_vmcoreinfo_page_size(const char *text, uint64_t *ret,
                                      GError **error);
 
+/**
+ * fadump_vmcoreinfo_symbol - the address of SYMBOL(@name)= (hex, no 0x)
+ * @text: the VMCOREINFO text
+ * @name: "prb", "_stext", ...
+ * @ret: the address, a kernel virtual address
+ * @error: FADUMP_ERROR_NOT_FOUND when absent, FADUMP_ERROR_CORRUPT when it
+ *     is not a hexadecimal number
+ */
+gboolean fadump_vmcoreinfo_symbol(const char *text, const char *name,
+                                  uint64_t *ret, GError **error);
+
+/**
+ * fadump_vmcoreinfo_number - a decimal value: SIZE(x)=, OFFSET(x.y)=,
+ *     LENGTH(x)=, NUMBER(x)=, CRASHTIME=
+ * @text: the VMCOREINFO text
+ * @key: the whole key, e.g. "OFFSET(printk_info.seq)"
+ * @ret: the value
+ * @error: FADUMP_ERROR_NOT_FOUND when absent, FADUMP_ERROR_CORRUPT when it
+ *     is not a non-negative decimal number
+ */
+gboolean fadump_vmcoreinfo_number(const char *text, const char *key,
+                                  uint64_t *ret, GError **error);
+
 #endif /* FADUMP_VMCOREINFO_H */

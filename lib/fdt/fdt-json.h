@@ -15,6 +15,7 @@
 #include "fdt-check.h"
 #include "fdt-decode.h"
 #include "fdt-diff.h"
+#include "fadump-json.h"
 
 /**
  * fadump_json_value - Append the members of a decoded value to the open
@@ -56,13 +57,5 @@ JsonNode *fadump_json_check(const FadumpCheckReport *report,
  */
 JsonNode *fadump_json_diff(const FadumpDiff *diff, const char *a_name,
                            const char *b_name);
-
-/**
- * fadump_json_to_string - @node as indented JSON text, with a final newline
- *     (g_free())
- *
- * Cannot fail.
- */
-char *fadump_json_to_string(JsonNode *node);
 
 #endif /* FADUMP_FDT_JSON_H */

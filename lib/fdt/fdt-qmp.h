@@ -9,10 +9,8 @@
 
 #include <glib.h>
 
+#include "fadump-qmp.h"    /* FADUMP_QMP_MAX_MESSAGE */
 #include "fdt-blob.h"
-
-/* Longest QMP message accepted from QEMU */
-#define FADUMP_QMP_MAX_MESSAGE  (4u * 1024 * 1024)
 
 /**
  * fadump_fdt_fetch_qmp - fetch and validate the current DTB of a QEMU

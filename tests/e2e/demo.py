@@ -4,9 +4,18 @@
 Same inputs as test_crash_capture.py (scripts/demo sets them); the flow
 and the checks are those of fadump_e2e.py.  The vmcore and QEMU's trigger
 dump are kept for inspection.
+
+With the host tools (FADUMP_EXTRACT and FDT_INSPECT: paths of
+fadump-extract and fdt-inspect, scripts/demo builds them) it also takes
+the device tree of both boots with QMP dumpdtb and decodes the capture
+boot's ibm,kernel-dump, rebuilds /proc/vmcore from QEMU's trigger dump
+without booting the capture kernel, cross-validates it with the real
+one and prints the crash triage.
 """
 
 import os
+import re
+import subprocess
 import sys
 import textwrap
 
@@ -29,6 +38,103 @@ def show_lines(lines, empty="(none)", limit=40):
         print(f"  ... {len(lines) - limit} more")
 
 
+class DemoVM(e2e.VM):
+    """The harness's VM, saving its device tree in both boots."""
+
+    dtbs = {}                   # "first"/"capture" -> path, or error text
+
+    def wait_console(self, regex, *args, **kwargs):
+        m = super().wait_console(regex, *args, **kwargs)
+        which = {"^FADUMP-TEST: fadump-registered=": "first",
+                 "^FADUMP-TEST: vmcore-size=": "capture"}
+        for prefix, boot in which.items():
+            if regex.startswith(prefix) and boot not in DemoVM.dtbs:
+                path = os.path.join(self.workdir, f"{boot}-boot.dtb")
+                try:
+                    self.qmp.execute("dumpdtb", {"filename": path}, timeout=30)
+                    DemoVM.dtbs[boot] = path
+                except Exception as err:  # noqa: BLE001 - shown, not fatal
+                    DemoVM.dtbs[boot] = f"dumpdtb failed: {err}"
+        return m
+
+
+def run_tool(args):
+    res = subprocess.run(args, capture_output=True, text=True, timeout=900)
+    return res.returncode, res.stdout, res.stderr
+
+
+def property_block(text, name):
+    """The lines of property @name in fdt-inspect's text output."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"^(\s*)" + re.escape(name) + r" = ", line)
+        if not m:
+            continue
+        if not line.rstrip().endswith("{"):
+            return [line.strip()]
+        indent = m.group(1)
+        block = [line[len(indent):]]
+        for nxt in lines[i + 1:]:
+            block.append(nxt[len(indent):])
+            if nxt.startswith(indent + "}"):
+                break
+        return block
+    return []
+
+
+def show_device_trees(fdt_inspect):
+    section("Device tree: ibm,kernel-dump of the capture boot (fdt-inspect)")
+    capture = DemoVM.dtbs.get("capture", "not taken")
+    if not os.path.isfile(capture):
+        print(f"  {capture}")
+        return True
+    rc, out, err = run_tool([fdt_inspect, capture, "/rtas"])
+    if rc != 0:
+        print(f"  fdt-inspect {capture} /rtas: exit {rc}: {err.strip()}")
+        return False
+    for prop in ("ibm,kernel-dump", "ibm,configure-kernel-dump-sizes",
+                 "ibm,configure-kernel-dump-version", "ibm,configure-kernel-dump"):
+        show_lines(property_block(out, prop), empty=f"{prop}: missing", limit=60)
+    ok = True
+    for boot in ("first", "capture"):
+        path = DemoVM.dtbs.get(boot, "")
+        if os.path.isfile(path):
+            rc, out, err = run_tool([fdt_inspect, "--check", path])
+            verdict = "contract holds" if rc == 0 else f"exit {rc}"
+            print(f"  fdt-inspect --check {boot} boot: {verdict}")
+            show_lines((out + err).strip().splitlines(), empty="", limit=20)
+            ok = ok and rc == 0
+    first = DemoVM.dtbs.get("first", "")
+    if os.path.isfile(first):
+        rc, out, err = run_tool([fdt_inspect, "--diff", first, capture, "/rtas"])
+        print("  fdt-inspect --diff first capture /rtas:")
+        show_lines(out.strip().splitlines(), empty="(no change)", limit=40)
+    return ok
+
+
+def rebuild_and_validate(extract, run):
+    section("fadump-extract: /proc/vmcore rebuilt from QEMU's trigger dump")
+    rebuilt = os.path.join(run.workdir, "rebuilt.vmcore")
+    rc, out, err = run_tool([extract, run.trigger_path, "-o", rebuilt])
+    show_lines((out + err).strip().splitlines(), limit=30)
+    if rc != 0:
+        print(f"  fadump-extract exited {rc}")
+        return False
+    rc, out, err = run_tool([extract, "--validate", run.vmcore_path, run.trigger_path])
+    print(f"  fadump-extract --validate (capture kernel's /proc/vmcore vs rebuilt): exit {rc}")
+    show_lines((out + err).strip().splitlines(), limit=30)
+    return rc == 0
+
+
+def triage(extract, run):
+    section("Crash triage (fadump-extract --triage, no vmlinux)")
+    rc, out, err = run_tool([extract, "--triage", "--log-lines", "12", run.trigger_path])
+    show_lines((out + err).rstrip().splitlines(), limit=80)
+    if rc != 0:
+        print(f"  fadump-extract --triage exited {rc}")
+    return rc == 0
+
+
 def main():
     try:
         cfg = e2e.config_from_env()
@@ -39,6 +145,10 @@ def main():
     if not cfg.workdir and os.environ.get("FADUMP_BUILD_ROOT"):
         # Apart from the test's runs, whose images each test run prunes.
         cfg.work_base = os.path.join(os.environ["FADUMP_BUILD_ROOT"], "demo-work")
+    extract = os.environ.get("FADUMP_EXTRACT")
+    fdt_inspect = os.environ.get("FDT_INSPECT")
+    if fdt_inspect:
+        e2e.VM = DemoVM
     try:
         run = e2e.run_cycle(cfg)
     except e2e.StepFailed as err:
@@ -111,6 +221,12 @@ def main():
     section("Assertions")
     ok = e2e.report(checks)
 
+    if fdt_inspect:
+        ok = show_device_trees(fdt_inspect) and ok
+    if extract:
+        ok = rebuild_and_validate(extract, run) and ok
+        ok = triage(extract, run) and ok
+
     section("Timing (seconds since QEMU start)")
     names = {"boot": "first kernel at init", "crashing": "guest crashes", "trigger": "VM paused by reset request",
              "dump": "trigger dump written", "capture_boot": "capture kernel at init",
@@ -127,6 +243,8 @@ def main():
       Look around:
         gdb-multiarch {cfg.kernel} {run.vmcore_path}
         readelf -n {run.vmcore_path}"""))
+    if not ok:
+        print("\ndemo: some checks FAILED (see above)")
     return 0 if ok else 1
 
 

@@ -3,8 +3,10 @@
 Shared by the meson tests (test_crash_capture.py), the demo (demo.py) and
 the benchmark (tests/bench/fadump-preserve.py):
 
-1. ``config_from_env()`` reads FADUMP_QEMU, FADUMP_GUEST_DIR,
-   FADUMP_FIRMWARE_DIR (required) and FADUMP_WORKDIR & co (optional);
+1. ``config_from_env()`` reads FADUMP_QEMU, FADUMP_GUEST_DIR (or, for
+   another kernel version, FADUMP_GUEST_DIR_6_1 or _7_2: see
+   :func:`guest_dir_var`), FADUMP_FIRMWARE_DIR (required) and
+   FADUMP_WORKDIR & co (optional);
    ``apply_case()`` sets the parameters of one of the :data:`CASES`.
 2. ``run_case()`` boots the guest with fadump registered, optionally
    migrates or resets it while registered, lets it crash, takes QEMU's own
@@ -112,11 +114,28 @@ def say(msg):
 
 # ---------------------------------------------------------------------------
 # configuration
+
+# The guests scripts/build-guest makes (--kernel VERSION); the default one
+# (with DWARF) is in FADUMP_GUEST_DIR, the others in FADUMP_GUEST_DIR_<V>.
+KERNEL_VERSIONS = ("6.1", "6.12", "7.2")
+DEFAULT_KERNEL = "6.12"
+
+
+def guest_dir_var(kernel):
+    """The environment variable holding the guest of kernel ``kernel``."""
+    if kernel not in KERNEL_VERSIONS:
+        raise ValueError(f"unknown kernel version {kernel!r} (known: {', '.join(KERNEL_VERSIONS)})")
+    if kernel == DEFAULT_KERNEL:
+        return "FADUMP_GUEST_DIR"
+    return "FADUMP_GUEST_DIR_" + kernel.replace(".", "_")
+
+
 @dataclass
 class Config:
     qemu: str
     guest_dir: str
     firmware_dir: str
+    kernel_version: str = DEFAULT_KERNEL   # the guest's (scripts/build-guest --kernel)
     workdir: str = ""          # empty: a fresh run-* dir under work_base
     work_base: str = ""
     firmware: str = "vof"      # or "slof"
@@ -143,7 +162,12 @@ class Config:
     # copying /proc/vmcore (copy, copy-crash, copy-release-register-crash).
     capture: str = "copy"
     trace: bool = False          # -trace spapr_fadump_* with timestamps
-    stop_after: str = ""         # "capture-boot": stop once the capture kernel has /proc/vmcore
+    # "capture-boot": stop once the capture kernel has /proc/vmcore;
+    # "trigger-dump": stop once the trigger dump is written (no capture boot)
+    stop_after: str = ""
+    # More QMP dump-guest-memory formats (DUMP_FORMATS) taken at the
+    # trigger hold, after the ELF one: Run.trigger_dumps[format] = path
+    trigger_formats: list = field(default_factory=list)
 
     @property
     def capture_actions(self):
@@ -163,21 +187,37 @@ class Config:
         return os.path.join(self.guest_dir, "initramfs.cpio.gz")
 
     @property
+    def kernel_has_dwarf(self):
+        """Whether vmlinux has DWARF (CONFIG_DEBUG_INFO=y in the guest's
+        config): the 6.12 guest has, the 6.1 and 7.2 guests have not, so
+        checks that need gdb to know types or source lines skip there."""
+        try:
+            with open(os.path.join(self.guest_dir, "config")) as f:
+                return "CONFIG_DEBUG_INFO=y\n" in f.read()
+        except OSError:
+            return False
+
+    @property
     def system_map(self):
         return os.path.join(self.guest_dir, "System.map")
 
 
-def config_from_env(env=None):
+def config_from_env(env=None, kernel=None):
+    """The configuration from ``env``; the guest of kernel version
+    ``kernel`` (default: $FADUMP_E2E_KERNEL, else :data:`DEFAULT_KERNEL`)."""
     env = os.environ if env is None else env
-    missing = [v for v in ("FADUMP_QEMU", "FADUMP_GUEST_DIR", "FADUMP_FIRMWARE_DIR") if not env.get(v)]
+    kernel = kernel or env.get("FADUMP_E2E_KERNEL") or DEFAULT_KERNEL
+    guest_var = guest_dir_var(kernel)
+    missing = [v for v in ("FADUMP_QEMU", guest_var, "FADUMP_FIRMWARE_DIR") if not env.get(v)]
     if missing:
         raise MissingInput(f"environment variable(s) {', '.join(missing)} not set "
                            f"(scripts/check and scripts/demo set them)")
     build_root = env.get("FADUMP_BUILD_ROOT", "")
     cfg = Config(
         qemu=env["FADUMP_QEMU"],
-        guest_dir=env["FADUMP_GUEST_DIR"],
+        guest_dir=env[guest_var],
         firmware_dir=env["FADUMP_FIRMWARE_DIR"],
+        kernel_version=kernel,
         workdir=env.get("FADUMP_WORKDIR", ""),
         work_base=os.path.join(build_root, "e2e-work") if build_root else "",
         firmware=env.get("FADUMP_E2E_FIRMWARE", "vof"),
@@ -237,8 +277,10 @@ def check_config(cfg):
         problems.append(f"capture {cfg.capture!r}: unknown action(s) {bad}")
     elif acts[-1] == "copy-release-register-crash":
         problems.append(f"capture {cfg.capture!r} never ends (the last action repeats)")
-    if cfg.hold == "none" and not cfg.stop_after:
-        problems.append("hold 'none' takes no trigger dump: only for stop_after runs")
+    if cfg.stop_after not in ("", "capture-boot", "trigger-dump"):
+        problems.append(f"stop_after {cfg.stop_after!r} is not '', capture-boot or trigger-dump")
+    if cfg.hold == "none" and cfg.stop_after != "capture-boot":
+        problems.append("hold 'none' takes no trigger dump: only for stop_after capture-boot runs")
     return problems
 
 
@@ -392,6 +434,8 @@ class Run:
     fadump_info: dict = None        # query-fadump after the trigger (our QEMU only)
     capture_action: str = ""
     trigger_path: str = ""
+    trigger_dumps: dict = field(default_factory=dict)   # format -> path (cfg.trigger_formats)
+    dump_formats: list = None       # query-dump-guest-memory-capability, with trigger_formats
     vmcore_path: str = ""
     vmcore_size: int = 0
     vmcore_copied: int = 0
@@ -605,6 +649,9 @@ class _Flow:
                 self.first_boot(run, stack)
                 while True:
                     self.trigger(run)
+                    if cfg.stop_after == "trigger-dump":
+                        self.vm.kill()
+                        return self.result
                     if cfg.hold == "none" and cfg.stop_after:
                         self.capture_boot(run)
                         return self.stop_early(run)
@@ -867,6 +914,17 @@ class _Flow:
         run.timings["dump"] = self.elapsed()
         self.progress(f"{run.label}: trigger dump {run.trigger_path} "
                       f"({os.path.getsize(run.trigger_path)} bytes) at {run.timings['dump']:.1f}s")
+        if cfg.trigger_formats:
+            run.dump_formats = dump_formats(vm)
+        for fmt in cfg.trigger_formats:
+            self.step = f"{run.label}: trigger dump {fmt} (QMP dump-guest-memory)"
+            path = os.path.join(run.workdir, f"trigger-dump-{run.index}.{fmt}")
+            t0 = self.elapsed()
+            dump_guest_memory(vm, path, fmt, self.step)
+            run.trigger_dumps[fmt] = path
+            run.timings[f"dump-{fmt}"] = self.elapsed() - t0
+            self.progress(f"{run.label}: trigger dump {fmt} {path} ({os.path.getsize(path)} bytes) "
+                          f"in {run.timings[f'dump-{fmt}']:.1f}s")
         if run.index > 1:
             # The capture boot that crashed again left its vmcore on the
             # disk; the next capture boot overwrites it.
@@ -1099,9 +1157,33 @@ class _Flow:
         os.truncate(run.vmcore_path, run.vmcore_size)
 
 
-def _dump_guest_memory(vm, path, step):
-    vm.qmp.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}",
-                                         "format": "elf", "detach": True}, timeout=60)
+# QMP dump-guest-memory formats of a pseries guest: ELF, and kdump-compressed
+# as a makedumpfile flattened stream (kdump-*) or as the file (kdump-raw-*)
+DUMP_FORMATS = ("elf", "kdump-zlib", "kdump-lzo", "kdump-snappy",
+                "kdump-raw-zlib", "kdump-raw-lzo", "kdump-raw-snappy")
+
+
+def dump_formats(vm):
+    """The formats this QEMU can dump (query-dump-guest-memory-capability)."""
+    return vm.qmp.execute("query-dump-guest-memory-capability", timeout=30)["formats"]
+
+
+def dump_guest_memory(vm, path, fmt="elf", step="dump-guest-memory"):
+    """Take QEMU's own dump of the guest's memory, now, into ``path``.
+
+    ``fmt`` is one of DUMP_FORMATS.  Call it wherever the test holds the
+    VM: the flow takes one at the trigger hold (Config.trigger_formats for
+    more formats), tests/extract/test_extract_e2e.py one during the capture
+    boot from a VM subclass.  The dump runs detached and is polled with
+    query-dump for at most DUMP_TIMEOUT seconds; returns the last
+    query-dump answer.  Raises StepFailed, naming ``step``, when QEMU
+    refuses or fails the dump or it does not finish in time.
+    """
+    try:
+        vm.qmp.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}",
+                                             "format": fmt, "detach": True}, timeout=60)
+    except QMPCommandError as err:
+        raise StepFailed(step, f"dump-guest-memory format {fmt}: {err}") from err
     deadline = time.monotonic() + DUMP_TIMEOUT
     while True:
         st = vm.qmp.execute("query-dump", timeout=30)
@@ -1109,10 +1191,16 @@ def _dump_guest_memory(vm, path, step):
             return st
         if st["status"] in ("failed", "none"):
             ev = vm.qmp.take_event("DUMP_COMPLETED")
-            raise StepFailed(step, f"dump-guest-memory {st['status']}: {ev and ev.get('data')}")
+            raise StepFailed(step, f"dump-guest-memory {fmt} {st['status']}: {ev and ev.get('data')}")
         if time.monotonic() >= deadline:
             raise StepFailed(step, f"dump-guest-memory not finished after {DUMP_TIMEOUT}s: {st}")
         time.sleep(0.5)
+
+
+def _dump_guest_memory(vm, path, step):
+    """The flow's ELF trigger dump: dump_guest_memory() through a name
+    that a test may replace to act at that moment (test_qmp_e2e.py)."""
+    return dump_guest_memory(vm, path, "elf", step)
 
 
 def cleanup(runs, passed):
@@ -1121,7 +1209,7 @@ def cleanup(runs, passed):
         runs = [runs]
     if passed and runs and not runs[0].cfg.keep:
         for run in runs:
-            for p in (run.trigger_path, run.vmcore_path):
+            for p in (run.trigger_path, run.vmcore_path, *run.trigger_dumps.values()):
                 if p and os.path.exists(p):
                     os.unlink(p)
 
@@ -1666,6 +1754,9 @@ REGION_RE = {
     0x11: re.compile(r"fadump-region: DUMP: Src: (0x[0-9a-f]+), Dest: (0x[0-9a-f]+), "
                      r"Size: (0x[0-9a-f]+), Dumped: (0x[0-9a-f]+) bytes"),
 }
+# The first kernel's CMA area: "Initialized 0x... bytes cma area" up to
+# 6.12, "Initialized [0x..., NMB] cma area" in 7.2.
+CMA_AREA_RE = re.compile(r"fadump: Initialized (?:\S+ bytes|\[[^\]]*\]) cma area")
 REJECTED_RE = re.compile(r"Dump taken by platform is incomplete|Unable to read|can't process the dump|"
                          r"header is corrupted|size mismatch|Endianness mismatch|Crash info header is "
                          r"not valid|Failed to process|Unknown region", re.I)
@@ -1778,7 +1869,7 @@ def _check_g(run, trigger, check, facts):
         m = re.search(r"fadump: Reserved (\d+)MB of memory at \S+ \(System RAM: (\d+)MB\)", text)
         last_boot = text[max(0, text.rfind("FADUMP-TEST: boot=first")):]
         boot = sum(r[3] for r in _capture_regions(last_boot) if r[0] == 0x11)
-        cma = re.search(r"fadump: Initialized \S+ bytes cma area", text)
+        cma = CMA_AREA_RE.search(text)
         check.details.append(f"reservation: {m.group(0) if m else '(none)'}; boot memory 0x{boot:x}; "
                              f"{'CMA area' if cma else 'no CMA area'}")
         if not m or int(m.group(2)) << 20 != size_bytes(cfg.mem):

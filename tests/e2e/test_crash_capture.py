@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """End-to-end fadump test: crash the guest, capture /proc/vmcore, check it.
 
-Usage: test_crash_capture.py [--case NAME] [--list]
+Usage: test_crash_capture.py [--case NAME] [--kernel VERSION] [--list]
   NAME is one of fadump_e2e.CASES (default: "default", or $FADUMP_E2E_CASE).
+  VERSION is the guest's kernel: 6.1, 6.12 or 7.2 (default: 6.12, or
+  $FADUMP_E2E_KERNEL); its guest is in FADUMP_GUEST_DIR (6.12) or
+  FADUMP_GUEST_DIR_6_1 / FADUMP_GUEST_DIR_7_2.
 
-Inputs (environment): FADUMP_QEMU, FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR
+Inputs (environment): FADUMP_QEMU, that FADUMP_GUEST_DIR*, FADUMP_FIRMWARE_DIR
 (required: the test is skipped, exit 77, when one is missing), FADUMP_WORKDIR
 (scratch; default a new run-* directory under $FADUMP_BUILD_ROOT/e2e-work),
 FADUMP_KEEP=1 (keep the dumps of a passing run), FADUMP_E2E_FIRMWARE=vof|slof,
@@ -29,6 +32,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", default=os.environ.get("FADUMP_E2E_CASE", "default"),
                     help="the case to run (see --list)")
+    ap.add_argument("--kernel", choices=e2e.KERNEL_VERSIONS,
+                    default=os.environ.get("FADUMP_E2E_KERNEL") or e2e.DEFAULT_KERNEL,
+                    help="the guest's kernel version")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     args = ap.parse_args(argv)
     if args.list:
@@ -39,7 +45,7 @@ def main(argv=None):
         print(f"unknown case {args.case!r}; known: {', '.join(e2e.CASES)}", file=sys.stderr)
         return 2
     try:
-        cfg = e2e.apply_case(e2e.config_from_env(), args.case)
+        cfg = e2e.apply_case(e2e.config_from_env(kernel=args.kernel), args.case)
     except e2e.MissingInput as err:
         print(f"SKIP: {err}")
         return SKIP
@@ -77,7 +83,8 @@ def main(argv=None):
         failed += [f"{run.label} ({c.key})" for c in checks if not c.ok]
     ok = not failed
     e2e.cleanup(result.runs, ok)
-    print(f"case '{args.case}' ({e2e.CASES[args.case][0]}): {len(result.runs)} crash(es), "
+    print(f"case '{args.case}' ({e2e.CASES[args.case][0]}), Linux {args.kernel}: "
+          f"{len(result.runs)} crash(es), "
           f"{'PASS' if ok else 'FAIL'} in {time.monotonic() - t0:.0f}s")
     if not ok:
         print(f"FAILED: case '{args.case}': " + ", ".join(failed))

@@ -9,6 +9,7 @@ import os
 import re
 import struct
 import sys
+import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,6 +86,57 @@ class Cases(unittest.TestCase):
             text = f.read()
         listed = re.findall(r"\['crash-capture[\w-]*', '([\w-]+)', \d+\]", text)
         self.assertEqual(sorted(listed), sorted(e2e.CASES))
+
+
+class KernelVersions(unittest.TestCase):
+    ENV = {"FADUMP_QEMU": "/q", "FADUMP_FIRMWARE_DIR": "/fw", "FADUMP_GUEST_DIR": "/g612",
+           "FADUMP_GUEST_DIR_6_1": "/g61", "FADUMP_GUEST_DIR_7_2": "/g72"}
+
+    def test_guest_dir_per_version(self):
+        for kernel, path in (("6.12", "/g612"), ("6.1", "/g61"), ("7.2", "/g72")):
+            cfg = e2e.config_from_env(self.ENV, kernel=kernel)
+            self.assertEqual((cfg.guest_dir, cfg.kernel_version), (path, kernel))
+        self.assertEqual(e2e.config_from_env(self.ENV).guest_dir, "/g612")
+        env = dict(self.ENV, FADUMP_E2E_KERNEL="7.2")
+        self.assertEqual(e2e.config_from_env(env).guest_dir, "/g72")
+
+    def test_missing_guest_is_a_skip(self):
+        env = {k: v for k, v in self.ENV.items() if k != "FADUMP_GUEST_DIR_6_1"}
+        with self.assertRaisesRegex(e2e.MissingInput, "FADUMP_GUEST_DIR_6_1"):
+            e2e.config_from_env(env, kernel="6.1")
+        self.assertEqual(e2e.config_from_env(env, kernel="7.2").guest_dir, "/g72")
+
+    def test_kernel_has_dwarf(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = config(guest_dir=d)
+            self.assertFalse(cfg.kernel_has_dwarf)         # no config file
+            with open(os.path.join(d, "config"), "w") as f:
+                f.write("CONFIG_KALLSYMS=y\n# CONFIG_DEBUG_INFO is not set\n")
+            self.assertFalse(cfg.kernel_has_dwarf)
+            with open(os.path.join(d, "config"), "w") as f:
+                f.write("CONFIG_KALLSYMS=y\nCONFIG_DEBUG_INFO=y\n")
+            self.assertTrue(cfg.kernel_has_dwarf)
+
+    def test_unknown_version(self):
+        with self.assertRaises(ValueError):
+            e2e.guest_dir_var("5.10")
+
+    def test_meson_runs_the_other_versions(self):
+        with open(os.path.join(HERE, "..", "meson.build")) as f:
+            text = f.read()
+        m = re.search(r"foreach k : \[([^\]]*)\]\n  test\('crash-capture-' \+ k", text)
+        self.assertIsNotNone(m)
+        listed = re.findall(r"'([\d.]+)'", m.group(1))
+        self.assertEqual(sorted(listed + [e2e.DEFAULT_KERNEL]), sorted(e2e.KERNEL_VERSIONS))
+
+    def test_cma_message_of_each_version(self):
+        for line in ("fadump: Initialized 0x40000000 bytes cma area at 1024MB from "
+                     "0x40010000 bytes of memory reserved for firmware-assisted dump",
+                     "fadump: Initialized [0x40000000, 1024MB] cma area from "
+                     "[0x40000000, 1024MB] bytes of memory reserved for firmware-assisted dump"):
+            self.assertTrue(e2e.CMA_AREA_RE.search(line), line)
+        self.assertFalse(e2e.CMA_AREA_RE.search("fadump: Failed to init cma area for "
+                                                "firmware-assisted dump,-12"))
 
 
 class RegSave(unittest.TestCase):

@@ -209,6 +209,72 @@ def robustness(top):
     shutil.rmtree(work, ignore_errors=True)
 
 
+def vmcore_dmesg():
+    cache = os.environ.get("FADUMP_CACHE", os.path.expanduser("~/.cache/qemu-fadump"))
+    path = os.environ.get("FADUMP_VMCORE_DMESG",
+                          os.path.join(cache, "tools/kexec-tools/sbin/vmcore-dmesg"))
+    return path if os.access(path, os.X_OK) else None
+
+
+def dmesg_format(rec):
+    """A record as vmcore-dmesg prints it."""
+    ts = rec["ts_nsec"]
+    text = "".join(c if (" " <= c < "\x7f" or c in "\t\n\v\f\r") else f"\\x{ord(c):02x}"
+                   for c in rec["text"])
+    return f"[{ts // 10**9:5d}.{ts % 10**9 // 1000:06d}] {text}\n"
+
+
+def triage_checks(top, no_ring_dump):
+    for variant, args in (("printk-61-be", ["--kernel", "6.1", "--big-endian", "--printk", "6.1"]),
+                          ("printk-612-le", ["--printk", "6.12"]),
+                          ("printk-72-le-capture", ["--printk", "7.2", "--clobber-boot"])):
+        d = os.path.join(top, variant)
+        gen(d, *args)
+        dump = os.path.join(d, "dump.elf")
+        with open(os.path.join(d, "printk.txt")) as f:
+            want = f.read()
+        r = run("--triage", "--json", "--log-lines", "0", dump)
+        try:
+            tri = json.loads(r.stdout).get("triage", {})
+        except ValueError as err:
+            tri = {}
+            check(f"{variant}: --triage --json is JSON", False, f"{err}: {r.stdout[:200]}")
+        check(f"{variant}: --triage exits 0", r.returncode == 0, r.stderr)
+        log = tri.get("log") or {}
+        ours = "".join(dmesg_format(rec) for rec in log.get("records", []))
+        check(f"{variant}: --triage's log is the ring's records", ours == want and want,
+              f"ours:\n{ours[-500:]}\nwant:\n{want[-500:]}")
+        check(f"{variant}: panic, Oops report, release, crashing CPU",
+              (tri.get("panic") or {}).get("message") == "Fatal exception"
+              and len(tri.get("oops", [])) == 5 and tri.get("crashing_cpu") == 0
+              and tri.get("osrelease") in ("6.1.176", "6.12.95")
+              and tri.get("crashtime") == 1700000000, json.dumps(tri)[:500])
+        vd = vmcore_dmesg()
+        if vd:
+            r = subprocess.run([vd, os.path.join(d, "expected.vmcore")], capture_output=True,
+                               text=True, timeout=60)
+            check(f"{variant}: vmcore-dmesg reads the generated ring as fadump-gen wrote it",
+                  r.returncode == 0 and r.stdout == want, r.stdout[-500:] + r.stderr)
+        r = run("--triage", "--log-lines", "2", dump, "-o", os.path.join(d, "out.vmcore"))
+        check(f"{variant}: --triage with -o: text, the vmcore written",
+              r.returncode == 0 and "panic: Fatal exception" in r.stdout
+              and r.stdout.count("\n[") == 2 and filecmp.cmp(
+                  os.path.join(d, "out.vmcore"), os.path.join(d, "expected.vmcore"),
+                  shallow=False), r.stdout + r.stderr)
+        shutil.rmtree(d, ignore_errors=True)
+
+    r = run("--triage", "--json", no_ring_dump)
+    tri = json.loads(r.stdout).get("triage", {}) if r.returncode == 0 else {}
+    check("--triage without a printk ring: exit 0, the log error named",
+          r.returncode == 0 and tri.get("log") is None
+          and "SYMBOL(prb)" in (tri.get("log_error") or "") and tri.get("registers"),
+          r.stdout[:500] + r.stderr)
+    r = run("--log-lines", "3", no_ring_dump)
+    check("--log-lines without --triage exits 2", r.returncode == 2, r.stderr)
+    r = run("--triage", "--log-lines", "-1", no_ring_dump)
+    check("--log-lines -1 exits 2", r.returncode == 2, r.stderr)
+
+
 def main():
     top = tempfile.mkdtemp(prefix="fadump-cli-")
     try:
@@ -261,6 +327,9 @@ def main():
               and "nip" in rep["cpus"][0].get("regs", {}))
         check("--json: exit_code and no error", rep.get("exit_code") == 0 and rep.get("error") is None)
 
+        # --triage: generated printk rings, read back record for record
+        triage_checks(top, dump)
+
         # --validate on a differing vmcore: exit 1, the page and register named
         bad = os.path.join(d, "bad.vmcore")
         shutil.copyfile(expected, bad)
@@ -288,9 +357,19 @@ def main():
                            (["--fdm-addr", "zz", dump], "bad number"),
                            (["--fdm-addr", "0", "--dtb", "x", dump], "--fdm-addr with --dtb"),
                            (["--page-size", "1000", dump], "bad page size"),
-                           (["--bogus", dump], "unknown option")):
+                           (["--bogus", dump], "unknown option"),
+                           (["--qmp", "sock", dump], "--qmp with INPUT"),
+                           (["--qmp", "sock", "--raw-base", "0"], "--qmp with --raw-base"),
+                           (["--tmpdir", d, dump], "--tmpdir without --qmp")):
             r = run(*args)
             check(f"usage error ({what}) exits 2", r.returncode == 2, r.stderr)
+
+        # --qmp without QEMU: 3, a clear error, nothing written
+        before = listing(d)
+        r = run("--qmp", os.path.join(d, "no-such.sock"), "-o", os.path.join(d, "never.vmcore"))
+        check("--qmp on a missing socket exits 3 and says why",
+              r.returncode == 3 and "is QEMU running with -qmp" in r.stderr, r.stderr)
+        check("--qmp on a missing socket: no file left", listing(d) == before, listing(d))
 
         # input errors: 3, and nothing written next to the output
         before = listing(d)

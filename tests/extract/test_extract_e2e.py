@@ -10,9 +10,20 @@ kernel has /proc/vmcore (the harness's VM class is wrapped for that: the
 dump starts when run_cycle() sees "FADUMP-TEST: vmcore-size="); the
 vmcore rebuilt from it must validate byte for byte as well.
 
-Usage: test_extract_e2e.py FADUMP_EXTRACT
+Crash triage (--triage) on the trigger dump, checked against readers we
+did not write, on the rebuilt vmcore: vmcore-dmesg (kexec-tools, unpacked
+by scripts/setup-host) must print our log record for record;
+gdb-multiarch with the guest's vmlinux must give a backtrace of the
+crashing CPU through the sysrq crash path (without DWARF, on the 6.1 and
+7.2 guests: its innermost frame, crash_fadump); --triage --json must report
+the guest's kernel release, the crashing CPU, the panic message "sysrq
+triggered crash" and that CPU's registers as its NT_PRSTATUS holds them.
+
+Usage: test_extract_e2e.py FADUMP_EXTRACT [--kernel VERSION]
+  VERSION: the guest's kernel, as in tests/e2e/test_crash_capture.py.
 Inputs (environment): as tests/e2e/test_crash_capture.py: FADUMP_QEMU,
-FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR (exit 77 when one is missing),
+FADUMP_GUEST_DIR (or that of --kernel), FADUMP_FIRMWARE_DIR (exit 77 when
+one is missing),
 FADUMP_WORKDIR, FADUMP_KEEP=1 (keep the dumps and the rebuilt vmcore).
 Exit status: 0 pass, 1 fail, 77 skip.
 """
@@ -20,6 +31,8 @@ Exit status: 0 pass, 1 fail, 77 skip.
 import glob
 import json
 import os
+import re
+import struct
 import subprocess
 import sys
 import time
@@ -27,6 +40,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
+import elfcore  # noqa: E402
 import fadump_e2e as e2e  # noqa: E402
 
 SKIP = 77
@@ -66,7 +80,7 @@ class CaptureDumpVM(e2e.VM):
             path = os.path.join(self.workdir, CAPTURE_DUMP)
             say("capture kernel has /proc/vmcore: QMP dump-guest-memory of the capture boot")
             try:
-                e2e._dump_guest_memory(self, path, "capture-boot dump")
+                e2e.dump_guest_memory(self, path, "elf", "capture-boot dump")
                 CaptureDumpVM.capture_dump = path
             except e2e.StepFailed as err:
                 CaptureDumpVM.capture_error = str(err)
@@ -94,6 +108,178 @@ def validate(tool, vmcore, dump, log_path, what, problems):
                         f"{res.stderr.strip()}")
 
 
+PANIC_MESSAGE = "sysrq triggered crash"
+KERNEL_BASE = 0xc000000000000000
+STACK_WINDOW = 64 << 10
+# the sysrq crash path, innermost last (gdb prints innermost first)
+SYSRQ_PATH = ("sysrq_handle_crash", "panic", "crash_fadump")
+
+
+def vmcore_dmesg_path():
+    cache = os.environ.get("FADUMP_CACHE",
+                           os.path.expanduser("~/.cache/qemu-fadump"))
+    return os.environ.get("FADUMP_VMCORE_DMESG",
+                          os.path.join(cache, "tools/kexec-tools/sbin/vmcore-dmesg"))
+
+
+def dmesg_format(rec):
+    """A record as vmcore-dmesg prints it (kexec-tools util_lib/elf_info.c)."""
+    ts = rec["ts_nsec"]
+    out = [f"[{ts // 10**9:5d}.{ts % 10**9 // 1000:06d}] "]
+    for ch in rec["text"].encode("utf-8", "surrogateescape"):
+        c = chr(ch)
+        out.append(c if (0x20 <= ch < 0x7f or c in " \t\n\v\f\r") else f"\\x{ch:02x}")
+    return "".join(out) + "\n"
+
+
+def triage_checks(tool, run, rebuilt, info, workdir, problems):
+    """--triage against the guest, vmcore-dmesg and gdb (see the docstring)."""
+    res, secs = run_tool([tool, "--triage", "--json", "--log-lines", "0", run.trigger_path],
+                         os.path.join(workdir, "triage.log"))
+    say(f"fadump-extract --triage --json: exit {res.returncode} in {secs:.1f}s")
+    if res.returncode != 0:
+        problems.append(f"--triage exited {res.returncode}: {res.stderr.strip()}")
+        return
+    tri = json.loads(res.stdout)["triage"]
+    text, _ = run_tool([tool, "--triage", "--log-lines", "12", run.trigger_path],
+                       os.path.join(workdir, "triage.txt"))
+    for line in text.stdout.splitlines():
+        print(f"    {line}")
+
+    # (c) release, CPU, panic message, registers
+    with open(os.path.join(run.cfg.guest_dir, "kernel-release")) as f:
+        release = f.read().strip()
+    if tri["osrelease"] != release:
+        problems.append(f"triage: kernel {tri['osrelease']!r}, the guest runs {release!r}")
+    cpu = tri["crashing_cpu"]
+    if cpu != info["crash_info_header"]["crashing_cpu"] or \
+            (run.crash_cpu_guest is not None and cpu != run.crash_cpu_guest):
+        problems.append(f"triage: crashing CPU {cpu}, the guest said {run.crash_cpu_guest}")
+    if not tri["panic"] or tri["panic"]["message"] != PANIC_MESSAGE:
+        problems.append(f"triage: panic {tri['panic']!r}, expected {PANIC_MESSAGE!r}")
+    if tri["log_error"] or not tri["log"]:
+        problems.append(f"triage: log unreadable: {tri['log_error']}")
+        return
+    with elfcore.ElfCore(run.vmcore_path) as core:
+        notes = core.prstatus()
+    cpus = [c["cpu"] for c in info["cpus"]]
+    if cpu not in cpus:
+        problems.append(f"triage: crashing CPU {cpu} has no note (notes for {cpus})")
+        return
+    note = notes[cpus.index(cpu)]
+    ours = [int(tri["registers"][name], 16) for name in tri["registers"]]
+    if ours != note.regs:
+        diff = [i for i in range(len(ours)) if ours[i] != note.regs[i]]
+        problems.append(f"triage: registers differ from CPU {cpu}'s NT_PRSTATUS in words {diff}")
+    else:
+        say(f"triage: kernel {release}, CPU {cpu}, panic {PANIC_MESSAGE!r}, "
+            f"registers = NT_PRSTATUS (nip 0x{note.nip:x}), "
+            f"{tri['log']['records_in_ring']} log records")
+
+    # NIP and LR symbolised through kallsyms, as System.map names them
+    for reg in ("nip", "link"):
+        got = (tri.get("symbols") or {}).get(reg)
+        want = system_map_symbol(run.cfg.guest_dir, int(tri["registers"][reg], 16))
+        if not got or got.split("/")[0] != want:
+            problems.append(f"triage: {reg} symbolised as {got!r}, System.map says {want!r} "
+                            f"({(tri.get('symbols') or {}).get('error')})")
+        else:
+            say(f"triage: {reg} = {got} (System.map: {want})")
+
+    # (a) vmcore-dmesg on the rebuilt vmcore prints the same records
+    vmcore_dmesg = vmcore_dmesg_path()
+    if not os.access(vmcore_dmesg, os.X_OK):
+        problems.append(f"no {vmcore_dmesg}: run scripts/setup-host")
+    else:
+        res, secs = run_tool([vmcore_dmesg, rebuilt], os.path.join(workdir, "vmcore-dmesg.log"))
+        want = res.stdout
+        ours = "".join(dmesg_format(r) for r in tri["log"]["records"])
+        if res.returncode != 0 or want != ours:
+            a, b = want.splitlines(), ours.splitlines()
+            i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+            problems.append(f"vmcore-dmesg (exit {res.returncode}, {len(a)} lines) and --triage "
+                            f"({len(b)} lines) differ at line {i + 1}: "
+                            f"{a[i] if i < len(a) else None!r} vs {b[i] if i < len(b) else None!r}")
+        else:
+            say(f"vmcore-dmesg on the rebuilt vmcore: {len(tri['log']['records'])} records, "
+                f"identical to --triage's log ({secs:.1f}s)")
+
+    # (b) gdb: a backtrace of the crashing CPU through the sysrq crash path
+    gdb_checks(run, rebuilt, note, cpus.index(cpu), cpu, workdir, problems)
+
+
+def system_map_symbol(guest_dir, addr):
+    """"name+0xoff" of the last text symbol at or below addr in System.map."""
+    best = None
+    with open(os.path.join(guest_dir, "System.map")) as f:
+        for line in f:
+            value, kind, name = line.split()[:3]
+            value = int(value, 16)
+            if kind in "tTwW" and value <= addr and (best is None or value > best[0]):
+                best = (value, name)
+    return f"{best[1]}+0x{addr - best[0]:x}" if best else None
+
+
+def gdb(args, log_path):
+    """gdb-multiarch -batch with the guest's vmlinux; the frames of bt."""
+    res, _ = run_tool(["gdb-multiarch", "-batch", "-nx", "-ex", "set pagination off"] +
+                      [a for cmd in args for a in ("-ex", cmd)], log_path)
+    return res, re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+)", res.stdout, re.M)
+
+
+def stack_core(core, note, path):
+    """An ELF core of one CPU for gdb: its NT_PRSTATUS, and the memory
+    around its stack pointer (from the vmcore)."""
+    e = core.endian
+    start = ((note.regs[1] - KERNEL_BASE) & ~(STACK_WINDOW - 1)) - STACK_WINDOW
+    data = core.read_phys(start, 3 * STACK_WINDOW)
+    desc = bytes(note.note.desc)
+    notes = struct.pack(e + "III", 5, len(desc), 1) + b"CORE\0\0\0\0" + desc
+    notes += bytes(-len(notes) % 4)
+    ident = b"\x7fELF" + bytes([2, 1 if e == "<" else 2, 1]) + bytes(9)
+    off_notes = 64 + 2 * 56
+    off_load = off_notes + len(notes)
+    with open(path, "wb") as f:
+        f.write(ident + struct.pack(e + "HHIQQQIHHHHHH", 4, 21, 1, 0, 64, 0, core.e_flags,
+                                    64, 56, 2, 0, 0, 0))
+        f.write(struct.pack(e + "IIQQQQQQ", 4, 0, off_notes, 0, 0, len(notes), len(notes), 4))
+        f.write(struct.pack(e + "IIQQQQQQ", 1, 7, off_load, KERNEL_BASE + start, start,
+                            len(data), len(data), 0))
+        f.write(notes + data)
+
+
+def gdb_checks(run, rebuilt, note, index, cpu, workdir, problems):
+    """gdb tells threads apart by pr_pid, 0 in every fadump note: on the
+    whole vmcore it shows the first note's registers only.  So: the
+    vmcore as is (the crashing CPU's note first: its frame), then a core of
+    the crashing CPU alone (its note and stack, taken from the vmcore) for
+    the backtrace."""
+    vmlinux = os.path.join(run.cfg.guest_dir, "vmlinux")
+    res, frames = gdb([f"file {vmlinux}", f"core-file {rebuilt}", "info threads"],
+                      os.path.join(workdir, "gdb-vmcore.log"))
+    if index == 0 and "crash_fadump" not in res.stdout:
+        problems.append(f"gdb on the rebuilt vmcore: no crash_fadump frame for CPU {cpu}: "
+                        f"{res.stdout.strip()[-300:]}")
+    path = os.path.join(workdir, f"cpu{cpu}-stack.core")
+    with elfcore.ElfCore(rebuilt) as core:
+        stack_core(core, note, path)
+    res, frames = gdb([f"file {vmlinux}", f"core-file {path}", "bt 40"],
+                      os.path.join(workdir, "gdb-bt.log"))
+    say(f"gdb-multiarch bt of CPU {cpu}: {' <- '.join(frames[:14])}")
+    if not run.cfg.kernel_has_dwarf:
+        # gdb's prologue analysis alone (no DWARF CFI: the 6.1 and 7.2
+        # guests) stops a few frames up: the innermost frame is what it has
+        if not frames or frames[0] != "crash_fadump":
+            problems.append(f"gdb backtrace of CPU {cpu} (vmlinux without DWARF) does not start "
+                            f"in crash_fadump: {frames[:20]} {res.stderr.strip()[:300]}")
+        return
+    where = [frames.index(f) if f in frames else -1 for f in reversed(SYSRQ_PATH)]
+    if -1 in where or where != sorted(where):
+        problems.append(f"gdb backtrace of CPU {cpu} lacks the sysrq crash path "
+                        f"{' <- '.join(reversed(SYSRQ_PATH))}: {frames[:20]} "
+                        f"{res.stderr.strip()[:300]}")
+
+
 def first_difference(a, b):
     """Offset of the first differing byte of two files, or None."""
     off = 0
@@ -110,12 +296,16 @@ def first_difference(a, b):
 
 
 def main():
-    if len(sys.argv) != 2:
+    argv = sys.argv[1:]
+    kernel = None
+    if len(argv) == 3 and argv[1] == "--kernel" and argv[2] in e2e.KERNEL_VERSIONS:
+        kernel = argv[2]
+    elif len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    tool = sys.argv[1]
+    tool = argv[0]
     try:
-        cfg = e2e.config_from_env()
+        cfg = e2e.config_from_env(kernel=kernel)
     except e2e.MissingInput as err:
         print(f"SKIP: {err}")
         return SKIP
@@ -166,6 +356,8 @@ def main():
                                 f"({real_size} bytes) at byte 0x{diff:x}")
             else:
                 say(f"rebuilt vmcore is byte-identical to the capture kernel's ({real_size} bytes)")
+            # 2b. crash triage, checked with vmcore-dmesg and gdb on the rebuilt vmcore
+            triage_checks(tool, run, rebuilt, info, run.workdir, problems)
 
         # 3. --validate: the tool's own comparison, per segment and CPU
         validate(tool, run.vmcore_path, run.trigger_path,

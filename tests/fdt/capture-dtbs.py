@@ -15,7 +15,8 @@ Then check, with fdt-inspect:
 * fetching the tree over a second QMP socket gives the same bytes as
   dumpdtb.
 
-Under SLOF the trees are those of machine reset (see one_firmware()).
+The trees are taken with the guest up; under SLOF they are the ones SLOF
+handed back with H_UPDATE_DT (see one_firmware()).
 
 Usage: capture-dtbs.py FDT-INSPECT [--firmware vof|slof]... [--out DIR]
 Inputs (environment): FADUMP_QEMU, FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR
@@ -146,20 +147,18 @@ def fetch_first(vm, tool, qmp2, first, first_qmp, checks):
 def one_firmware(fw, cfg, tool, workdir, out):
     """Boot, crash and capture under firmware @fw; the DTBs and checks.
 
-    Under SLOF the trees are taken at machine reset, before the firmware
-    runs: once SLOF has handed its tree back to QEMU (H_UPDATE_DT, just
-    before Linux starts), QEMU 10.0 frees the tree dumpdtb reads
-    (machine->fdt is left dangling) and dumpdtb may crash QEMU.  Under
-    VOF they are taken once the guest is up: after registration in the
-    first boot, at init in the capture boot.
+    The trees are taken once the guest is up: after registration in the
+    first boot, at init in the capture boot.  Under SLOF that is the tree
+    SLOF handed back to QEMU with H_UPDATE_DT just before Linux started
+    (what Linux was given); before qemu-patches' first patch, dumpdtb read
+    freed memory there.
     """
-    early = fw == "slof"
     say(f"{fw}: booting (work dir {workdir})")
     qmp2 = os.path.join(workdir, f"{fw}.qmp2.sock")
     vm = VM(cfg["qemu"], workdir, kernel=cfg["kernel"], initrd=cfg["initrd"],
             append=APPEND, firmware_dir=cfg["firmware_dir"], firmware=fw,
             mem="4G", smp=SMP, name=fw,
-            extra_args=["-qmp", f"unix:{qmp2},server=on,wait=off"] + (["-S"] if early else []))
+            extra_args=["-qmp", f"unix:{qmp2},server=on,wait=off"])
     first = os.path.join(workdir, f"{fw}-first.dtb")
     first_qmp = os.path.join(workdir, f"{fw}-first-qmp.dtb")
     capture = os.path.join(workdir, f"{fw}-capture.dtb")
@@ -167,14 +166,10 @@ def one_firmware(fw, cfg, tool, workdir, out):
     with vm:
         vm.launch()
         # -- first boot --------------------------------------------------------
-        if early:
-            fetch_first(vm, tool, qmp2, first, first_qmp, checks)
-            vm.qmp.execute("cont", timeout=30)
         wait_event(vm, ("FADUMP_REGISTERED",), BOOT_TIMEOUT, "FADUMP_REGISTERED")
-        if not early:
-            vm.qmp.execute("stop", timeout=30)     # the same tree for both reads
-            fetch_first(vm, tool, qmp2, first, first_qmp, checks)
-            vm.qmp.execute("cont", timeout=30)
+        vm.qmp.execute("stop", timeout=30)     # the same tree for both reads
+        fetch_first(vm, tool, qmp2, first, first_qmp, checks)
+        vm.qmp.execute("cont", timeout=30)
         say(f"{fw}: first-boot DTB {first}")
 
         # -- crash, memory-preserving reset, capture boot --------------------
@@ -184,14 +179,11 @@ def one_firmware(fw, cfg, tool, workdir, out):
                                       "panic": "shutdown"}, timeout=30)
         vm.skip_console()
         vm.qmp.execute("system_reset", timeout=30)
-        if early:
-            dumpdtb(vm, capture)
         vm.qmp.execute("cont", timeout=30)
         vm.wait_console(r"^FADUMP-TEST: boot=capture", CAPTURE_TIMEOUT,
                         "FADUMP-TEST: boot=capture",
                         fail=(r"FADUMP-TEST: error=[^\n]*", r"FADUMP-TEST: boot=first"))
-        if not early:
-            dumpdtb(vm, capture)
+        dumpdtb(vm, capture)
         info = vm.qmp.execute("query-fadump", timeout=30)
         say(f"{fw}: capture-boot DTB {capture}")
 

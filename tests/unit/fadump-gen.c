@@ -10,7 +10,7 @@
 
 #include "fadump-gen.h"
 
-#define KERNEL_BASE     0xc000000000000000ULL
+#define KERNEL_BASE     ((uint64_t)0xc000000000000000ULL)
 #define FDM_SECTIONS_OFF 40
 #define NOTE_BUF_T      536
 
@@ -51,6 +51,392 @@ static uint64_t str2u64(const char *s)
     return v;
 }
 
+/*
+ * The printk ring buffer (kernel/printk/printk_ringbuffer.c): prb_init(),
+ * then one prb_reserve() + commit per record, the tail pushed as the
+ * kernel pushes it (desc_push_tail(), data_push_tail()).
+ */
+#define PRB_DESC_SIZE       24
+#define PRB_INFO_SIZE       88
+#define PRB_STATE_SHIFT     62
+#define PRB_ID_MASK         (~(3ULL << PRB_STATE_SHIFT))
+#define PRB_RESERVED        0ULL
+#define PRB_COMMITTED       1ULL
+#define PRB_FINALIZED       2ULL
+#define PRB_REUSABLE        3ULL
+#define PRB_FAILED_LPOS     1ULL
+#define PRB_NO_LPOS         3ULL
+
+typedef struct GenRing {
+    GenImage *img;
+    gboolean be;
+    GenPrintk v;
+    uint64_t rb, descs, infos, data;    /* physical addresses */
+    uint64_t count, size;
+    unsigned int size_bits;
+    uint64_t head_id, tail_id, head_lpos, tail_lpos;
+    GArray *live;           /* GenBlock: descriptors not yet recycled */
+} GenRing;
+
+typedef struct GenBlock {
+    uint64_t id, begin, next;
+    gboolean has_data;
+    GenPrintkRecord *rec;
+} GenBlock;
+
+static const char *const gen_default_tail[] = {
+    "BUG: Kernel NULL pointer dereference on write at 0x00000000",
+    "Faulting instruction address: 0xc000000000a1b2c4",
+    "Oops: Kernel access of bad area, sig: 11 [#1]",
+    "CPU: 2 PID: 99 Comm: sh Not tainted 6.12.95 #1",
+    "NIP [c000000000a1b2c4] gen_crash+0x14/0x30",
+    "Kernel panic - not syncing: Fatal exception",
+    NULL,
+};
+
+static void prb_put(GenRing *r, uint64_t paddr, uint64_t v, int size)
+{
+    g_assert(paddr + size <= r->img->p.boot_mem_size);
+    gen_put(r->img->ram + paddr, v, size, r->be);
+}
+
+static void prb_set_desc(GenRing *r, uint64_t id, uint64_t state,
+                         uint64_t begin, uint64_t next)
+{
+    uint64_t d = r->descs + (id & (r->count - 1)) * PRB_DESC_SIZE;
+
+    prb_put(r, d, state << PRB_STATE_SHIFT | (id & PRB_ID_MASK), 8);
+    prb_put(r, d + 8, begin, 8);
+    prb_put(r, d + 16, next, 8);
+}
+
+static gboolean lpos_before(uint64_t a, uint64_t b)
+{
+    return (int64_t)(a - b) < 0;
+}
+
+/* desc_make_reusable() of the oldest descriptor not yet recycled */
+static void prb_recycle_oldest(GenRing *r)
+{
+    GenBlock *b = &g_array_index(r->live, GenBlock, 0);
+
+    prb_set_desc(r, b->id, PRB_REUSABLE, b->begin, b->next);
+    if (b->has_data && lpos_before(r->tail_lpos, b->next)) {
+        r->tail_lpos = b->next;
+    }
+    r->img->printk_reusable++;
+    g_free(b->rec->text);
+    g_free(b->rec);
+    g_array_remove_index(r->live, 0);
+}
+
+/* desc_reserve(): the descriptor one wrap back is recycled first */
+static uint64_t prb_desc_reserve(GenRing *r)
+{
+    uint64_t id = (r->head_id + 1) & PRB_ID_MASK;
+
+    if (((id - r->count) & PRB_ID_MASK) == r->tail_id) {
+        if (r->live->len &&
+            g_array_index(r->live, GenBlock, 0).id == r->tail_id) {
+            prb_recycle_oldest(r);
+        }
+        r->tail_id = (r->tail_id + 1) & PRB_ID_MASK;
+    }
+    r->head_id = id;
+    return id;
+}
+
+static void prb_record(GenRing *r, uint64_t seq, const char *text,
+                       uint64_t state)
+{
+    GenImage *img = r->img;
+    uint64_t id = prb_desc_reserve(r);
+    uint64_t len = strlen(text);
+    uint64_t info = r->infos + (id & (r->count - 1)) * PRB_INFO_SIZE;
+    GenPrintkRecord *rec = g_new0(GenPrintkRecord, 1);
+    GenBlock b = { .id = id, .begin = PRB_NO_LPOS, .next = PRB_NO_LPOS,
+                   .rec = rec };
+
+    if (len) {
+        uint64_t size = (8 + len + 7) / 8 * 8;
+        uint64_t begin = r->head_lpos, next = begin + size;
+        uint64_t last = r->v == GEN_PRINTK_72 ? next - 1 : next;
+        uint64_t at;
+
+        g_assert(size <= r->size / 2);
+        if (begin >> r->size_bits != last >> r->size_bits) {
+            /* wrapped: the data at the start of the ring */
+            next = (next & ~(r->size - 1)) + size;
+            at = 0;
+            img->printk_wrapped++;
+        } else {
+            at = begin & (r->size - 1);
+            img->printk_exact_end += (next & (r->size - 1)) == 0;
+        }
+        /* data_push_tail(next - DATA_SIZE) */
+        while (lpos_before(r->tail_lpos, next - r->size)) {
+            while (r->live->len &&
+                   !g_array_index(r->live, GenBlock, 0).has_data) {
+                prb_recycle_oldest(r);
+            }
+            if (!r->live->len) {
+                r->tail_lpos = next - r->size;
+                break;
+            }
+            prb_recycle_oldest(r);
+        }
+        prb_put(r, r->data + at, id, 8);
+        memcpy(img->ram + r->data + at + 8, text, len);
+        r->head_lpos = next;
+        b = (GenBlock) { id, begin, next, TRUE, rec };
+    }
+    rec->seq = seq;
+    rec->ts_nsec = 1000000000ULL * seq / 7 + 4321;
+    rec->caller_id = seq % 3 ? 100 + (uint32_t)seq : 0x80000000u | seq % 4;
+    rec->level = seq % 8;
+    rec->text = g_strdup(text);
+    prb_set_desc(r, id, state, b.begin, b.next);
+    prb_put(r, info, seq, 8);
+    prb_put(r, info + 8, rec->ts_nsec, 8);
+    prb_put(r, info + 16, len, 2);
+    prb_put(r, info + 18, 0, 1);                    /* facility */
+    /* flags:5, level:3: GCC fills a byte from its low bits on LE */
+    prb_put(r, info + 19, r->be ? (rec->level | 2 << 3)
+                                : (2 | rec->level << 5), 1);
+    prb_put(r, info + 20, rec->caller_id, 4);
+    g_array_append_val(r->live, b);
+}
+
+/* What the walk from the tail ID to the head ID finds */
+static void prb_expect(GenRing *r)
+{
+    for (guint i = 0; i < r->live->len; i++) {
+        GenBlock *b = &g_array_index(r->live, GenBlock, i);
+
+        g_ptr_array_add(r->img->printk_expected, b->rec);
+    }
+}
+
+static void gen_printk_record_free(gpointer p)
+{
+    GenPrintkRecord *rec = p;
+
+    g_free(rec->text);
+    g_free(rec);
+}
+
+/* The ring in boot memory at @base, and its VMCOREINFO lines */
+static void write_printk(GenImage *img, uint64_t base, GString *vmci)
+{
+    const GenParams *p = &img->p;
+    gboolean v61 = p->printk == GEN_PRINTK_61;
+    uint64_t rb_size = v61 ? 80 : 88, dr_size = v61 ? 40 : 48;
+    uint64_t text_data_ring = dr_size, fail = dr_size + 32;
+    const char *const *tail = p->printk_tail ? p->printk_tail
+                                             : gen_default_tail;
+    unsigned int ntail = g_strv_length((char **)tail);
+    GenRing r = { .img = img, .be = p->big_endian, .v = p->printk };
+    uint64_t id0;
+
+    r.count = 1ULL << p->printk_count_bits;
+    r.size_bits = p->printk_size_bits;
+    r.size = 1ULL << r.size_bits;
+    r.rb = base + 0x100;
+    r.descs = base + 0x1000;
+    r.infos = r.descs + up(r.count * PRB_DESC_SIZE, 0x100);
+    r.data = r.infos + up(r.count * PRB_INFO_SIZE, 0x100);
+    g_assert(r.data + r.size <= p->boot_mem_size);
+    memset(img->ram + base, 0, r.data + r.size - base);
+    r.live = g_array_new(FALSE, FALSE, sizeof(GenBlock));
+    img->prb_paddr = base;
+    img->prb_rb = r.rb;
+    img->prb_descs = r.descs;
+    img->prb_infos = r.infos;
+    img->prb_data = r.data;
+
+    /* prb_init() */
+    id0 = -(r.count + 1) & PRB_ID_MASK;
+    r.head_id = r.tail_id = id0;
+    r.head_lpos = r.tail_lpos = -r.size;
+    prb_set_desc(&r, id0, PRB_REUSABLE, PRB_FAILED_LPOS, PRB_FAILED_LPOS);
+    prb_put(&r, r.infos, -r.count, 8);
+
+    for (unsigned int i = 0; i < p->printk_records; i++) {
+        g_autofree char *text = NULL;
+        unsigned int back = p->printk_records - i;
+
+        if (back <= ntail) {
+            text = g_strdup(tail[ntail - back]);
+        } else if (i % 23 == 7) {
+            text = g_strdup("");                    /* data-less */
+        } else if (i % 17 == 5) {
+            text = g_strdup_printf("gen: record %u\x01 two\nlines", i);
+        } else {
+            text = g_strdup_printf("gen: record %u %.*s", i,
+                                   (int)(i * 37 % 90),
+                                   "abcdefghijklmnopqrstuvwxyz0123456789"
+                                   "abcdefghijklmnopqrstuvwxyz0123456789"
+                                   "abcdefghijklmnopqrstuvwxyz");
+        }
+        /* the last record is committed, not yet finalized */
+        prb_record(&r, i, text, i + 1 == p->printk_records ? PRB_COMMITTED
+                                                           : PRB_FINALIZED);
+    }
+    /* a CPU was writing a record when the crash came: reserved */
+    prb_set_desc(&r, prb_desc_reserve(&r), PRB_RESERVED, PRB_FAILED_LPOS,
+                 PRB_FAILED_LPOS);
+    prb_expect(&r);
+    g_array_unref(r.live);
+
+    /* the ring's header; prb points at it */
+    prb_put(&r, base, KERNEL_BASE + r.rb, 8);
+    prb_put(&r, r.rb + 0, p->printk_count_bits, 4);
+    prb_put(&r, r.rb + 8, KERNEL_BASE + r.descs, 8);
+    prb_put(&r, r.rb + 16, KERNEL_BASE + r.infos, 8);
+    prb_put(&r, r.rb + 24, r.head_id, 8);
+    prb_put(&r, r.rb + 32, r.tail_id, 8);
+    prb_put(&r, r.rb + text_data_ring, r.size_bits, 4);
+    prb_put(&r, r.rb + text_data_ring + 8, KERNEL_BASE + r.data, 8);
+    prb_put(&r, r.rb + text_data_ring + 16, r.head_lpos, 8);
+    prb_put(&r, r.rb + text_data_ring + 24, r.tail_lpos, 8);
+    prb_put(&r, r.rb + fail, 0, 8);
+
+    /* log_buf_vmcoreinfo_setup() */
+    g_string_append_printf(vmci,
+        "SYMBOL(prb)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(printk_rb_static)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(clear_seq)=%" G_GINT64_MODIFIER "x\n"
+        "SIZE(printk_ringbuffer)=%" G_GUINT64_FORMAT "\n"
+        "OFFSET(printk_ringbuffer.desc_ring)=0\n"
+        "OFFSET(printk_ringbuffer.text_data_ring)=%" G_GUINT64_FORMAT "\n"
+        "OFFSET(printk_ringbuffer.fail)=%" G_GUINT64_FORMAT "\n"
+        "SIZE(prb_desc_ring)=%" G_GUINT64_FORMAT "\n"
+        "OFFSET(prb_desc_ring.count_bits)=0\n"
+        "OFFSET(prb_desc_ring.descs)=8\n"
+        "OFFSET(prb_desc_ring.infos)=16\n"
+        "OFFSET(prb_desc_ring.head_id)=24\n"
+        "OFFSET(prb_desc_ring.tail_id)=32\n"
+        "SIZE(prb_desc)=24\n"
+        "OFFSET(prb_desc.state_var)=0\n"
+        "OFFSET(prb_desc.text_blk_lpos)=8\n"
+        "SIZE(prb_data_blk_lpos)=16\n"
+        "OFFSET(prb_data_blk_lpos.begin)=0\n"
+        "OFFSET(prb_data_blk_lpos.next)=8\n"
+        "SIZE(printk_info)=88\n"
+        "OFFSET(printk_info.seq)=0\n"
+        "OFFSET(printk_info.ts_nsec)=8\n"
+        "OFFSET(printk_info.text_len)=16\n"
+        "OFFSET(printk_info.caller_id)=20\n"
+        "OFFSET(printk_info.dev_info)=24\n"
+        "SIZE(dev_printk_info)=64\n"
+        "OFFSET(dev_printk_info.subsystem)=0\n"
+        "LENGTH(printk_info_subsystem)=16\n"
+        "OFFSET(dev_printk_info.device)=16\n"
+        "LENGTH(printk_info_device)=48\n"
+        "SIZE(prb_data_ring)=32\n"
+        "OFFSET(prb_data_ring.size_bits)=0\n"
+        "OFFSET(prb_data_ring.data)=8\n"
+        "OFFSET(prb_data_ring.head_lpos)=16\n"
+        "OFFSET(prb_data_ring.tail_lpos)=24\n"
+        "SIZE(atomic_long_t)=8\n"
+        "OFFSET(atomic_long_t.counter)=0\n"
+        "SIZE(latched_seq)=24\n"
+        "OFFSET(latched_seq.val)=8\n",
+        KERNEL_BASE + base, KERNEL_BASE + r.rb, KERNEL_BASE + base + 8,
+        rb_size, text_data_ring, fail, dr_size);
+}
+
+/*
+ * kallsyms (scripts/kallsyms.c): names as token indexes (a length byte,
+ * two for 128 tokens and more), tokens 0x01..0x03 standing for strings,
+ * the others for their own character; base-relative u32 offsets
+ */
+static const struct {
+    const char *name;           /* type letter, then the name */
+    uint32_t offset;            /* from the relative base, KERNEL_BASE */
+} gen_syms[] = {
+    { "T_stext", 0 },
+    { "Tcrash_fadump", 0x38000 },
+    { "tppc_panic_fadump_handler", 0x38400 },
+    { "W__gen_alias_of_panic", 0x88000 },
+    { "Tpanic", 0x88000 },
+    { "tsysrq_handle_crash", 0x365c00 },
+    { "T_etext", 0x400000 },
+};
+static const char *const gen_tokens[] = { NULL, "crash_", "fadump",
+                                          "_handler" };
+
+static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
+{
+    gboolean be = img->p.big_endian;
+    uint64_t names = base, offsets = base + 0x2000;
+    uint64_t token_index = base + 0x3000, token_table = base + 0x3400;
+    uint64_t num = base + 0x3f00, rel = base + 0x3f08;
+    uint8_t *p = img->ram + names;
+    uint64_t tt = 0;
+    g_autofree char *big = g_strdup_printf("t%0150d", 7);
+    unsigned int n = G_N_ELEMENTS(gen_syms) + 1;
+
+    g_assert(base + 0x4000 <= img->p.boot_mem_size);
+    memset(img->ram + base, 0, 0x4000);
+    img->kallsyms_paddr = base;
+    for (unsigned int t = 0; t < 256; t++) {
+        const char *text = t < G_N_ELEMENTS(gen_tokens) && gen_tokens[t]
+                           ? gen_tokens[t] : NULL;
+        char one[2] = { (char)t, 0 };
+
+        gen_put(img->ram + token_index + 2 * t, tt, 2, be);
+        text = text ? text : t >= 0x20 && t < 0x7f ? one : "";
+        memcpy(img->ram + token_table + tt, text, strlen(text) + 1);
+        tt += strlen(text) + 1;
+    }
+    /* the symbols, then one of 151 characters past the last (big) */
+    for (unsigned int i = 0; i < n; i++) {
+        const char *name = i + 1 < n ? gen_syms[i].name : big;
+        uint32_t off = i + 1 < n ? gen_syms[i].offset : 0x500000;
+        uint8_t tok[256];
+        unsigned int len = 0;
+
+        while (*name) {
+            size_t t;
+
+            for (t = 1; t < G_N_ELEMENTS(gen_tokens); t++) {
+                if (g_str_has_prefix(name, gen_tokens[t])) {
+                    break;
+                }
+            }
+            if (t < G_N_ELEMENTS(gen_tokens)) {
+                name += strlen(gen_tokens[t]);
+            } else {
+                t = (uint8_t)*name++;
+            }
+            tok[len++] = t;
+        }
+        if (len >= 0x80) {
+            *p++ = 0x80 | (len & 0x7f);
+            *p++ = len >> 7;
+        } else {
+            *p++ = len;
+        }
+        memcpy(p, tok, len);
+        p += len;
+        gen_put(img->ram + offsets + 4 * i, off, 4, be);
+    }
+    g_assert(p <= img->ram + offsets);
+    gen_put(img->ram + num, n, 4, be);
+    gen_put(img->ram + rel, KERNEL_BASE, 8, be);
+    g_string_append_printf(vmci,
+        "SYMBOL(kallsyms_names)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_num_syms)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_token_table)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_token_index)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_offsets)=%" G_GINT64_MODIFIER "x\n"
+        "SYMBOL(kallsyms_relative_base)=%" G_GINT64_MODIFIER "x\n",
+        KERNEL_BASE + names, KERNEL_BASE + num, KERNEL_BASE + token_table,
+        KERNEL_BASE + token_index, KERNEL_BASE + offsets,
+        KERNEL_BASE + rel);
+}
+
 void gen_params_default(GenParams *p)
 {
     *p = (GenParams) {
@@ -65,6 +451,10 @@ void gen_params_default(GenParams *p)
         .crashing_cpu = 0,
         .hpte_size = 0,
         .param_area = TRUE,
+        .printk = GEN_PRINTK_NONE,
+        .printk_records = 200,
+        .printk_count_bits = 5,
+        .printk_size_bits = 11,
     };
 }
 
@@ -346,6 +736,7 @@ GenImage *gen_image_new(const GenParams *p)
     unsigned int nsec = v61 ? 3 : 3 + !!p->param_area;
     uint64_t param = R - 2048, ra_end, elfcorehdr = 0;
     g_autofree char *text = NULL;
+    g_autoptr(GString) vtext = NULL;
     g_autoptr(GByteArray) vmci = g_byte_array_new();
     g_autoptr(GByteArray) notes = NULL;
     Load loads[2];
@@ -355,6 +746,8 @@ GenImage *gen_image_new(const GenParams *p)
     g_assert(p->ncpus <= 64 && p->nr_cpus >= 1);
     img->p = *p;
     img->ram = g_malloc(R);
+    img->printk_expected = g_ptr_array_new_with_free_func(
+        gen_printk_record_free);
     for (uint64_t off = 0; off < R; off += 8) {
         uint64_t v = (off + 1) * 0x9e3779b97f4a7c15ULL;
 
@@ -389,12 +782,22 @@ GenImage *gen_image_new(const GenParams *p)
     }
 
     /* VMCOREINFO: a zeroed VMCOREINFO_NOTE_SIZE buffer holding the note */
-    text = g_strdup_printf("OSRELEASE=%s\nPAGESIZE=%" G_GUINT64_FORMAT "\n"
-                           "SYMBOL(_stext)=c000000000000000\n"
-                           "NUMBER(RADIX_MMU)=1\nKERNELOFFSET=0\n"
-                           "CRASHTIME=1700000000\n",
+    vtext = g_string_new(NULL);
+    g_string_append_printf(vtext, "OSRELEASE=%s\nPAGESIZE=%" G_GUINT64_FORMAT
+                           "\nSYMBOL(_stext)=c000000000000000\n",
                            v61 ? "6.1.176" : "6.12.95", pg);
+    if (p->printk != GEN_PRINTK_NONE) {
+        write_printk(img, up(M / 8 * 5, pg), vtext);
+    }
+    if (p->kallsyms) {
+        write_kallsyms(img, up(M / 8 * 7, pg), vtext);
+    }
+    g_string_append(vtext, "NUMBER(RADIX_MMU)=1\nKERNELOFFSET=0\n"
+                    "CRASHTIME=1700000000\n");
+    text = g_string_free(g_steal_pointer(&vtext), FALSE);
+    img->vmcoreinfo = g_strdup(text);
     tlen = strlen(text);
+    g_assert(tlen + 24 <= 36 + pg);
     append_note(vmci, be, "VMCOREINFO", 0, (const uint8_t *)text, tlen);
     memset(img->ram + img->vmcoreinfo_paddr, 0, 36 + pg);
     memcpy(img->ram + img->vmcoreinfo_paddr, vmci->data, vmci->len);
@@ -440,6 +843,8 @@ void gen_image_free(GenImage *img)
     if (img) {
         g_free(img->ram);
         g_byte_array_unref(img->vmcore);
+        g_ptr_array_unref(img->printk_expected);
+        g_free(img->vmcoreinfo);
         g_free(img);
     }
 }

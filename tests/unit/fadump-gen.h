@@ -27,6 +27,28 @@ typedef enum GenKernel {
     GEN_LINUX_61,
 } GenKernel;
 
+/*
+ * The printk ring buffer (kernel/printk/printk_ringbuffer.c) and the
+ * VMCOREINFO lines log_buf_vmcoreinfo_setup() writes for it, as each
+ * kernel lays them out
+ */
+typedef enum GenPrintk {
+    GEN_PRINTK_NONE,
+    GEN_PRINTK_61,      /* Linux 6.1: prb_desc_ring without
+                           last_finalized_seq; a data block that would end
+                           exactly at the ring's end is wrapped */
+    GEN_PRINTK_612,     /* 6.8+ (6.12): last_finalized_seq */
+    GEN_PRINTK_72,      /* 6.18+ (7.2): such a block stays at the end */
+} GenPrintk;
+
+typedef struct GenPrintkRecord {
+    uint64_t seq;
+    uint64_t ts_nsec;
+    uint32_t caller_id;
+    uint8_t level;
+    char *text;
+} GenPrintkRecord;
+
 typedef struct GenParams {
     GenKernel kernel;
     gboolean big_endian;        /* the guest kernel's byte order */
@@ -41,9 +63,19 @@ typedef struct GenParams {
     gboolean param_area;        /* 6.12: register a parameter area */
     gboolean clobber_boot;      /* the capture kernel has since run in
                                    [0, M): only the copy keeps the fdm */
+    GenPrintk printk;           /* lay out a printk ring buffer */
+    unsigned int printk_records;    /* printk()s since boot */
+    unsigned int printk_count_bits; /* 2^n descriptors */
+    unsigned int printk_size_bits;  /* 2^n bytes of text data */
+    const char *const *printk_tail; /* the last texts (NULL-terminated);
+                                       NULL: an Oops and a panic */
+    gboolean kallsyms;          /* lay out kallsyms tables (Linux 6.12) */
 } GenParams;
 
-/* 6.12, little endian, 64K pages, 32 MiB RAM, M = 8 MiB, 4 CPUs */
+/*
+ * 6.12, little endian, 64K pages, 32 MiB RAM, M = 8 MiB, 4 CPUs; no printk
+ * ring (with one: 6.12 layout, 200 records in 32 descriptors and 2 KiB)
+ */
 void gen_params_default(GenParams *p);
 
 typedef struct GenImage {
@@ -62,6 +94,16 @@ typedef struct GenImage {
     unsigned int n_notes;
     uint32_t note_cpu[64];
     uint64_t note_regs[64][48];
+    char *vmcoreinfo;           /* the VMCOREINFO text */
+    /* the printk ring buffer */
+    uint64_t prb_paddr;         /* the variable prb */
+    uint64_t prb_rb, prb_descs, prb_infos, prb_data;    /* its parts */
+    uint64_t kallsyms_paddr;    /* the kallsyms tables (0x4000 bytes) */
+    GPtrArray *printk_expected; /* GenPrintkRecord *: what a reader finds
+                                   from the tail ID to the head ID */
+    unsigned int printk_wrapped;    /* of those, blocks wrapped to 0 */
+    unsigned int printk_exact_end;  /* blocks ending at the ring's end */
+    unsigned int printk_reusable;   /* descriptors skipped: recycled */
 } GenImage;
 
 GenImage *gen_image_new(const GenParams *p);

@@ -4,70 +4,46 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "extract-report.h"
+#include "fadump-json.h"
 #include "fadump-ptregs.h"
+#include "triage-report.h"
 #include "vmcoreinfo.h"
 
-static void hex(JsonBuilder *b, const char *name, uint64_t v)
+static void qmp_json(JsonBuilder *b, const FadumpQmpDumpInfo *q)
 {
-    g_autofree char *s = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", v);
-
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, s);
+    fadump_json_begin_object(b, "qmp");
+    fadump_json_add_str(b, "vm_status", q->vm_status);
+    fadump_json_add_bool(b, "vm_running", q->vm_running);
+    fadump_json_add_int(b, "ram_size", q->ram_size);
+    fadump_json_add_int(b, "dumped", q->dumped);
+    json_builder_set_member_name(b, "seconds");
+    json_builder_add_double_value(b, q->seconds);
+    json_builder_end_object(b);
 }
 
-static void num(JsonBuilder *b, const char *name, gint64 v)
+static void input_json(JsonBuilder *b, const ExtractReport *rep)
 {
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, v);
-}
-
-static void str(JsonBuilder *b, const char *name, const char *v)
-{
-    json_builder_set_member_name(b, name);
-    if (v) {
-        json_builder_add_string_value(b, v);
-    } else {
-        json_builder_add_null_value(b);
-    }
-}
-
-static void flag(JsonBuilder *b, const char *name, gboolean v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_boolean_value(b, v);
-}
-
-static void strings(JsonBuilder *b, const char *name, const GPtrArray *a)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_begin_array(b);
-    for (guint i = 0; a && i < a->len; i++) {
-        json_builder_add_string_value(b, a->pdata[i]);
-    }
-    json_builder_end_array(b);
-}
-
-static void input_json(JsonBuilder *b, FadumpDump *dump)
-{
+    FadumpDump *dump = rep->dump;
     size_t n;
     const FadumpMemRange *r = fadump_dump_ranges(dump, &n);
 
-    json_builder_set_member_name(b, "input");
-    json_builder_begin_object(b);
-    str(b, "path", fadump_dump_path(dump));
-    str(b, "format", fadump_dump_format_name(dump));
-    num(b, "file_size", fadump_dump_file_size(dump));
-    json_builder_set_member_name(b, "ranges");
-    json_builder_begin_array(b);
+    fadump_json_begin_object(b, "input");
+    fadump_json_add_str(b, "path", rep->input_name ? rep->input_name
+                                   : fadump_dump_path(dump));
+    if (rep->qmp) {
+        qmp_json(b, rep->qmp);
+    }
+    fadump_json_add_str(b, "format", fadump_dump_format_name(dump));
+    fadump_json_add_int(b, "file_size", fadump_dump_file_size(dump));
+    fadump_json_begin_array(b, "ranges");
     for (size_t i = 0; i < n; i++) {
         json_builder_begin_object(b);
-        hex(b, "paddr", r[i].paddr);
-        hex(b, "size", r[i].size);
-        hex(b, "file_offset", r[i].file_offset);
+        fadump_json_add_hex(b, "paddr", r[i].paddr);
+        fadump_json_add_hex(b, "size", r[i].size);
+        fadump_json_add_hex(b, "file_offset", r[i].file_offset);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -80,73 +56,66 @@ static void registration_json(JsonBuilder *b, const FadumpAnalysis *a)
     const FadumpFdm *fdm = &reg->fdm;
     g_autofree char *status = fadump_status_flags_str(fdm->status_flags);
 
-    json_builder_set_member_name(b, "registration");
-    json_builder_begin_object(b);
-    str(b, "origin", fadump_fdm_origin_name(a->origin));
+    fadump_json_begin_object(b, "registration");
+    fadump_json_add_str(b, "origin", fadump_fdm_origin_name(a->origin));
     if (a->origin != FADUMP_FDM_FROM_DTB) {
-        hex(b, "address", a->fdm_addr);
+        fadump_json_add_hex(b, "address", a->fdm_addr);
     }
     if (a->candidates) {
-        json_builder_set_member_name(b, "candidates");
-        json_builder_begin_array(b);
+        fadump_json_begin_array(b, "candidates");
         for (guint i = 0; i < a->candidates->len; i++) {
-            g_autofree char *s = g_strdup_printf(
-                "0x%" G_GINT64_MODIFIER "x",
-                g_array_index(a->candidates, FadumpFdmCandidate, i).addr);
-
-            json_builder_add_string_value(b, s);
+            fadump_json_add_hex_value(b, g_array_index(a->candidates,
+                                                       FadumpFdmCandidate,
+                                                       i).addr);
         }
         json_builder_end_array(b);
     }
-    num(b, "version", fdm->version);
-    num(b, "num_sections", fdm->num_sections);
-    hex(b, "status_flags", fdm->status_flags);
-    str(b, "status", status);
-    json_builder_set_member_name(b, "sections");
-    json_builder_begin_array(b);
+    fadump_json_add_int(b, "version", fdm->version);
+    fadump_json_add_int(b, "num_sections", fdm->num_sections);
+    fadump_json_add_hex(b, "status_flags", fdm->status_flags);
+    fadump_json_add_str(b, "status", status);
+    fadump_json_begin_array(b, "sections");
     for (unsigned int i = 0; i < fdm->num_sections; i++) {
         const FadumpSection *s = &fdm->sections[i];
         g_autofree char *errs = fadump_section_error_flags_str(s->error_flags);
 
         json_builder_begin_object(b);
-        num(b, "index", i);
-        hex(b, "type", s->type);
-        str(b, "type_name", fadump_section_type_name(s->type));
-        hex(b, "request_flag", s->request_flag);
-        hex(b, "error_flags", s->error_flags);
-        str(b, "errors", errs);
-        hex(b, "source", s->source);
-        hex(b, "length", s->length);
-        hex(b, "bytes_dumped", s->bytes_dumped);
-        hex(b, "destination", s->destination);
+        fadump_json_add_int(b, "index", i);
+        fadump_json_add_hex(b, "type", s->type);
+        fadump_json_add_str(b, "type_name", fadump_section_type_name(s->type));
+        fadump_json_add_hex(b, "request_flag", s->request_flag);
+        fadump_json_add_hex(b, "error_flags", s->error_flags);
+        fadump_json_add_str(b, "errors", errs);
+        fadump_json_add_hex(b, "source", s->source);
+        fadump_json_add_hex(b, "length", s->length);
+        fadump_json_add_hex(b, "bytes_dumped", s->bytes_dumped);
+        fadump_json_add_hex(b, "destination", s->destination);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    json_builder_set_member_name(b, "boot_regions");
-    json_builder_begin_array(b);
+    fadump_json_begin_array(b, "boot_regions");
     for (unsigned int i = 0; i < reg->n_boot; i++) {
         json_builder_begin_object(b);
-        hex(b, "source", reg->boot[i].source);
-        hex(b, "length", reg->boot[i].length);
-        hex(b, "destination", reg->boot[i].destination);
+        fadump_json_add_hex(b, "source", reg->boot[i].source);
+        fadump_json_add_hex(b, "length", reg->boot[i].length);
+        fadump_json_add_hex(b, "destination", reg->boot[i].destination);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    hex(b, "boot_memory_size", reg->boot_mem_size);
-    hex(b, "boot_mem_top", reg->boot_mem_top);
-    hex(b, "boot_mem_dest", reg->boot_mem_dest);
-    hex(b, "cpu_state_dest", reg->cpu_state_dest);
-    hex(b, "cpu_state_size", a->cpu_state_size);
-    hex(b, "hpte_size", a->hpte_size);
-    hex(b, "crash_info_header_addr", reg->fdh_addr);
+    fadump_json_add_hex(b, "boot_memory_size", reg->boot_mem_size);
+    fadump_json_add_hex(b, "boot_mem_top", reg->boot_mem_top);
+    fadump_json_add_hex(b, "boot_mem_dest", reg->boot_mem_dest);
+    fadump_json_add_hex(b, "cpu_state_dest", reg->cpu_state_dest);
+    fadump_json_add_hex(b, "cpu_state_size", a->cpu_state_size);
+    fadump_json_add_hex(b, "hpte_size", a->hpte_size);
+    fadump_json_add_hex(b, "crash_info_header_addr", reg->fdh_addr);
     if (reg->param_section >= 0) {
-        hex(b, "param_area", reg->param_area);
+        fadump_json_add_hex(b, "param_area", reg->param_area);
     }
     if (a->fdh.layout == FADUMP_FDH_LAYOUT_SIG) {
-        json_builder_set_member_name(b, "reserved_area");
-        json_builder_begin_object(b);
-        hex(b, "start", a->ra_start);
-        hex(b, "end", a->ra_end);
+        fadump_json_begin_object(b, "reserved_area");
+        fadump_json_add_hex(b, "start", a->ra_start);
+        fadump_json_add_hex(b, "end", a->ra_end);
         json_builder_end_object(b);
     }
     json_builder_end_object(b);
@@ -156,29 +125,28 @@ static void fdh_json(JsonBuilder *b, const FadumpAnalysis *a)
 {
     const FadumpFdh *fdh = &a->fdh;
 
-    json_builder_set_member_name(b, "crash_info_header");
-    json_builder_begin_object(b);
-    hex(b, "address", fdh->addr);
-    str(b, "magic", fadump_fdh_magic_name(fdh));
-    str(b, "linux", fdh->layout == FADUMP_FDH_LAYOUT_SIG ? "6.10+" : "<=6.9");
-    str(b, "byte_order", fdh->big_endian ? "big" : "little");
-    num(b, "size", fdh->size);
+    fadump_json_begin_object(b, "crash_info_header");
+    fadump_json_add_hex(b, "address", fdh->addr);
+    fadump_json_add_str(b, "magic", fadump_fdh_magic_name(fdh));
+    fadump_json_add_str(b, "linux", fdh->layout == FADUMP_FDH_LAYOUT_SIG
+                                    ? "6.10+" : "<=6.9");
+    fadump_json_add_str(b, "byte_order", fdh->big_endian ? "big" : "little");
+    fadump_json_add_int(b, "size", fdh->size);
     if (fdh->layout == FADUMP_FDH_LAYOUT_SIG) {
-        num(b, "version", fdh->version);
-        hex(b, "vmcoreinfo_raddr", fdh->vmcoreinfo_raddr);
-        hex(b, "vmcoreinfo_size", fdh->vmcoreinfo_size);
+        fadump_json_add_int(b, "version", fdh->version);
+        fadump_json_add_hex(b, "vmcoreinfo_raddr", fdh->vmcoreinfo_raddr);
+        fadump_json_add_hex(b, "vmcoreinfo_size", fdh->vmcoreinfo_size);
     } else {
-        hex(b, "elfcorehdr_addr", fdh->elfcorehdr_addr);
+        fadump_json_add_hex(b, "elfcorehdr_addr", fdh->elfcorehdr_addr);
     }
     if (fdh->crashing_cpu == FADUMP_FDH_CPU_UNKNOWN) {
-        str(b, "crashing_cpu", NULL);
+        fadump_json_add_str(b, "crashing_cpu", NULL);
     } else {
-        num(b, "crashing_cpu", fdh->crashing_cpu);
+        fadump_json_add_int(b, "crashing_cpu", fdh->crashing_cpu);
     }
-    num(b, "pt_regs_size", fdh->pt_regs_sz);
-    num(b, "cpu_mask_size", fdh->cpu_mask_sz);
-    json_builder_set_member_name(b, "cpu_mask");
-    json_builder_begin_array(b);
+    fadump_json_add_int(b, "pt_regs_size", fdh->pt_regs_sz);
+    fadump_json_add_int(b, "cpu_mask_size", fdh->cpu_mask_sz);
+    fadump_json_begin_array(b, "cpu_mask");
     for (uint32_t c = 0; c < fdh->cpu_mask_sz * 8; c++) {
         if (fadump_fdh_cpu_online(fdh, c)) {
             json_builder_add_int_value(b, c);
@@ -192,44 +160,41 @@ static void cpus_json(JsonBuilder *b, const FadumpAnalysis *a)
 {
     const FadumpRegsave *rs = a->regsave;
 
-    json_builder_set_member_name(b, "register_save_area");
-    json_builder_begin_object(b);
-    hex(b, "address", a->reg.cpu_state_dest);
-    num(b, "version", rs->version);
-    hex(b, "num_cpu_offset", rs->num_cpu_offset);
-    num(b, "num_cpus", rs->num_cpus);
-    hex(b, "used", rs->used);
-    json_builder_set_member_name(b, "lists");
-    json_builder_begin_array(b);
+    fadump_json_begin_object(b, "register_save_area");
+    fadump_json_add_hex(b, "address", a->reg.cpu_state_dest);
+    fadump_json_add_int(b, "version", rs->version);
+    fadump_json_add_hex(b, "num_cpu_offset", rs->num_cpu_offset);
+    fadump_json_add_int(b, "num_cpus", rs->num_cpus);
+    fadump_json_add_hex(b, "used", rs->used);
+    fadump_json_begin_array(b, "lists");
     for (guint i = 0; i < rs->cpus->len; i++) {
         const FadumpRegsaveCpu *c = &g_array_index(rs->cpus,
                                                    FadumpRegsaveCpu, i);
 
         json_builder_begin_object(b);
-        num(b, "cpu", c->id);
-        hex(b, "offset", c->offset);
-        num(b, "entries", c->n_entries);
-        num(b, "ignored_by_linux", c->n_ignored);
+        fadump_json_add_int(b, "cpu", c->id);
+        fadump_json_add_hex(b, "offset", c->offset);
+        fadump_json_add_int(b, "entries", c->n_entries);
+        fadump_json_add_int(b, "ignored_by_linux", c->n_ignored);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
 
-    json_builder_set_member_name(b, "cpus");
-    json_builder_begin_array(b);
+    fadump_json_begin_array(b, "cpus");
     for (guint i = 0; i < a->cpu_notes->len; i++) {
         const FadumpCpuNote *n = &g_array_index(a->cpu_notes,
                                                 FadumpCpuNote, i);
 
         json_builder_begin_object(b);
-        num(b, "note", i);
-        num(b, "cpu", n->cpu);
-        str(b, "registers_from", n->from_fdh ? "crash-info-header"
-                                             : "register-save-area");
-        json_builder_set_member_name(b, "regs");
-        json_builder_begin_object(b);
+        fadump_json_add_int(b, "note", i);
+        fadump_json_add_int(b, "cpu", n->cpu);
+        fadump_json_add_str(b, "registers_from",
+                            n->from_fdh ? "crash-info-header"
+                                        : "register-save-area");
+        fadump_json_begin_object(b, "regs");
         for (unsigned int w = 0; w < FADUMP_PT_REGS_WORDS; w++) {
-            hex(b, fadump_pt_regs_name(w), n->regs[w]);
+            fadump_json_add_hex(b, fadump_pt_regs_name(w), n->regs[w]);
         }
         json_builder_end_object(b);
         json_builder_end_object(b);
@@ -248,48 +213,44 @@ static void vmcore_json(JsonBuilder *b, const FadumpAnalysis *a)
     g_autofree char *crashtime = fadump_vmcoreinfo_get(a->vmcoreinfo,
                                                        "CRASHTIME");
 
-    json_builder_set_member_name(b, "vmcoreinfo");
-    json_builder_begin_object(b);
-    str(b, "osrelease", a->osrelease);
-    num(b, "page_size", a->page_size);
-    str(b, "crashtime", crashtime);
-    num(b, "text_size", strlen(a->vmcoreinfo));
+    fadump_json_begin_object(b, "vmcoreinfo");
+    fadump_json_add_str(b, "osrelease", a->osrelease);
+    fadump_json_add_int(b, "page_size", a->page_size);
+    fadump_json_add_str(b, "crashtime", crashtime);
+    fadump_json_add_int(b, "text_size", strlen(a->vmcoreinfo));
     json_builder_end_object(b);
 
-    json_builder_set_member_name(b, "vmcore");
-    json_builder_begin_object(b);
-    str(b, "byte_order", l->big_endian ? "big" : "little");
-    num(b, "page_size", l->page_size);
-    num(b, "file_size", l->file_size);
-    num(b, "header_size", g_bytes_get_size(l->header));
-    num(b, "notes_size", l->notes_len);
-    json_builder_set_member_name(b, "phdrs");
-    json_builder_begin_array(b);
+    fadump_json_begin_object(b, "vmcore");
+    fadump_json_add_str(b, "byte_order", l->big_endian ? "big" : "little");
+    fadump_json_add_int(b, "page_size", l->page_size);
+    fadump_json_add_int(b, "file_size", l->file_size);
+    fadump_json_add_int(b, "header_size", g_bytes_get_size(l->header));
+    fadump_json_add_int(b, "notes_size", l->notes_len);
+    fadump_json_begin_array(b, "phdrs");
     for (guint i = 0; i < l->phdrs->len; i++) {
         const FadumpPhdr *ph = &g_array_index(l->phdrs, FadumpPhdr, i);
 
         json_builder_begin_object(b);
-        str(b, "type", phdr_type(ph->type));
-        hex(b, "offset", ph->offset);
-        hex(b, "vaddr", ph->vaddr);
-        hex(b, "paddr", ph->paddr);
-        hex(b, "filesz", ph->filesz);
-        hex(b, "memsz", ph->memsz);
-        hex(b, "flags", ph->flags);
-        hex(b, "align", ph->align);
+        fadump_json_add_str(b, "type", phdr_type(ph->type));
+        fadump_json_add_hex(b, "offset", ph->offset);
+        fadump_json_add_hex(b, "vaddr", ph->vaddr);
+        fadump_json_add_hex(b, "paddr", ph->paddr);
+        fadump_json_add_hex(b, "filesz", ph->filesz);
+        fadump_json_add_hex(b, "memsz", ph->memsz);
+        fadump_json_add_hex(b, "flags", ph->flags);
+        fadump_json_add_hex(b, "align", ph->align);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    json_builder_set_member_name(b, "segments");
-    json_builder_begin_array(b);
+    fadump_json_begin_array(b, "segments");
     for (guint i = 0; i < l->segments->len; i++) {
         const FadumpVmcoreSegment *s =
             &g_array_index(l->segments, FadumpVmcoreSegment, i);
 
         json_builder_begin_object(b);
-        hex(b, "file_offset", s->file_offset);
-        hex(b, "size", s->size);
-        hex(b, "from_paddr", s->src);
+        fadump_json_add_hex(b, "file_offset", s->file_offset);
+        fadump_json_add_hex(b, "size", s->size);
+        fadump_json_add_hex(b, "from_paddr", s->src);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -309,43 +270,41 @@ static void validation_json(JsonBuilder *b, const ExtractReport *r)
 {
     const FadumpValidation *v = r->validation;
 
-    json_builder_set_member_name(b, "validation");
-    json_builder_begin_object(b);
-    str(b, "vmcore", r->validated);
-    flag(b, "match", v->match);
-    num(b, "expected_size", v->expected_size);
-    num(b, "actual_size", v->actual_size);
-    flag(b, "header_equal", v->header_equal);
-    flag(b, "notes_equal", v->notes_equal);
-    num(b, "expected_notes", v->expected_notes);
-    num(b, "actual_notes", v->actual_notes);
-    json_builder_set_member_name(b, "notes");
-    json_builder_begin_array(b);
+    fadump_json_begin_object(b, "validation");
+    fadump_json_add_str(b, "vmcore", r->validated);
+    fadump_json_add_bool(b, "match", v->match);
+    fadump_json_add_int(b, "expected_size", v->expected_size);
+    fadump_json_add_int(b, "actual_size", v->actual_size);
+    fadump_json_add_bool(b, "header_equal", v->header_equal);
+    fadump_json_add_bool(b, "notes_equal", v->notes_equal);
+    fadump_json_add_int(b, "expected_notes", v->expected_notes);
+    fadump_json_add_int(b, "actual_notes", v->actual_notes);
+    fadump_json_begin_array(b, "notes");
     for (guint i = 0; i < v->note_checks->len; i++) {
         const FadumpNoteCheck *c = v->note_checks->pdata[i];
 
         json_builder_begin_object(b);
-        num(b, "index", c->index);
+        fadump_json_add_int(b, "index", c->index);
         if (note_cpu(r, c->index) >= 0) {
-            num(b, "cpu", note_cpu(r, c->index));
+            fadump_json_add_int(b, "cpu", note_cpu(r, c->index));
         }
-        str(b, "name", c->name);
-        num(b, "type", c->type);
-        flag(b, "equal", c->equal);
+        fadump_json_add_str(b, "name", c->name);
+        fadump_json_add_int(b, "type", c->type);
+        fadump_json_add_bool(b, "equal", c->equal);
         if (c->problem) {
-            str(b, "problem", c->problem);
+            fadump_json_add_str(b, "problem", c->problem);
         }
         if (c->reg_diffs) {
-            json_builder_set_member_name(b, "register_differences");
-            json_builder_begin_array(b);
+            fadump_json_begin_array(b, "register_differences");
             for (guint k = 0; k < c->reg_diffs->len; k++) {
                 const FadumpRegDiff *d = &g_array_index(c->reg_diffs,
                                                         FadumpRegDiff, k);
 
                 json_builder_begin_object(b);
-                str(b, "register", fadump_pt_regs_name(d->word));
-                hex(b, "expected", d->expected);
-                hex(b, "actual", d->actual);
+                fadump_json_add_str(b, "register",
+                                    fadump_pt_regs_name(d->word));
+                fadump_json_add_hex(b, "expected", d->expected);
+                fadump_json_add_hex(b, "actual", d->actual);
                 json_builder_end_object(b);
             }
             json_builder_end_array(b);
@@ -353,26 +312,25 @@ static void validation_json(JsonBuilder *b, const ExtractReport *r)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    json_builder_set_member_name(b, "segments");
-    json_builder_begin_array(b);
+    fadump_json_begin_array(b, "segments");
     for (guint i = 0; i < v->segment_checks->len; i++) {
         const FadumpSegmentCheck *s = v->segment_checks->pdata[i];
 
         json_builder_begin_object(b);
-        hex(b, "paddr", s->paddr);
-        hex(b, "memsz", s->memsz);
-        flag(b, "present", s->present);
-        num(b, "pages", s->pages);
-        num(b, "differing_pages", s->differing_pages);
+        fadump_json_add_hex(b, "paddr", s->paddr);
+        fadump_json_add_hex(b, "memsz", s->memsz);
+        fadump_json_add_bool(b, "present", s->present);
+        fadump_json_add_int(b, "pages", s->pages);
+        fadump_json_add_int(b, "differing_pages", s->differing_pages);
         if (s->differing_pages) {
-            hex(b, "first_differing_page", s->first_diff_page);
-            hex(b, "first_differing_byte", s->first_diff_byte);
+            fadump_json_add_hex(b, "first_differing_page", s->first_diff_page);
+            fadump_json_add_hex(b, "first_differing_byte", s->first_diff_byte);
         }
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    strings(b, "extra_loads", v->extra_loads);
-    strings(b, "problems", v->problems);
+    fadump_json_add_strings(b, "extra_loads", v->extra_loads);
+    fadump_json_add_strings(b, "problems", v->problems);
     json_builder_set_member_name(b, "seconds");
     json_builder_add_double_value(b, r->validate_seconds);
     json_builder_end_object(b);
@@ -381,13 +339,12 @@ static void validation_json(JsonBuilder *b, const ExtractReport *r)
 void extract_report_json(const ExtractReport *r, FILE *out)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) gen = json_generator_new();
     g_autoptr(JsonNode) root = NULL;
     g_autofree char *text = NULL;
 
     json_builder_begin_object(b);
     if (r->dump) {
-        input_json(b, r->dump);
+        input_json(b, r);
     }
     if (r->analysis) {
         const FadumpAnalysis *a = r->analysis;
@@ -396,16 +353,20 @@ void extract_report_json(const ExtractReport *r, FILE *out)
         fdh_json(b, a);
         cpus_json(b, a);
         vmcore_json(b, a);
-        strings(b, "warnings", a->warnings);
+        fadump_json_add_strings(b, "warnings", a->warnings);
+    }
+    if (r->triage) {
+        triage_report_json(b, r->triage, r->log_lines);
     }
     if (r->output && r->write_stats) {
-        json_builder_set_member_name(b, "output");
-        json_builder_begin_object(b);
-        str(b, "path", r->output);
-        num(b, "file_size", r->write_stats->file_size);
-        num(b, "copy_range_bytes", r->write_stats->copy_range_bytes);
-        num(b, "buffered_bytes", r->write_stats->buffered_bytes);
-        num(b, "hole_bytes", r->write_stats->hole_bytes);
+        fadump_json_begin_object(b, "output");
+        fadump_json_add_str(b, "path", r->output);
+        fadump_json_add_int(b, "file_size", r->write_stats->file_size);
+        fadump_json_add_int(b, "copy_range_bytes",
+                            r->write_stats->copy_range_bytes);
+        fadump_json_add_int(b, "buffered_bytes",
+                            r->write_stats->buffered_bytes);
+        fadump_json_add_int(b, "hole_bytes", r->write_stats->hole_bytes);
         json_builder_set_member_name(b, "seconds");
         json_builder_add_double_value(b, r->write_seconds);
         json_builder_end_object(b);
@@ -413,15 +374,13 @@ void extract_report_json(const ExtractReport *r, FILE *out)
     if (r->validation) {
         validation_json(b, r);
     }
-    str(b, "error", r->error);
-    num(b, "exit_code", r->exit_code);
+    fadump_json_add_str(b, "error", r->error);
+    fadump_json_add_int(b, "exit_code", r->exit_code);
     json_builder_end_object(b);
 
     root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    json_generator_set_pretty(gen, TRUE);
-    text = json_generator_to_data(gen, NULL);
-    fprintf(out, "%s\n", text);
+    text = fadump_json_to_string(root);
+    fputs(text, out);
 }
 
 void extract_report_text_analysis(const ExtractReport *r, FILE *out)
@@ -432,7 +391,8 @@ void extract_report_text_analysis(const ExtractReport *r, FILE *out)
 
     fadump_dump_ranges(r->dump, &n);
     fprintf(out, "input: %s (%s, %zu memory range%s)\n",
-            fadump_dump_path(r->dump), fadump_dump_format_name(r->dump), n,
+            r->input_name ? r->input_name : fadump_dump_path(r->dump),
+            fadump_dump_format_name(r->dump), n,
             n == 1 ? "" : "s");
     if (a->origin == FADUMP_FDM_FROM_DTB) {
         fprintf(out, "registration: from the device tree's ibm,kernel-dump");

@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include "crash-triage.h"
+#include "dump-qmp.h"
 #include "dump-reader.h"
 #include "fadump-analysis.h"
 #include "vmcore-validate.h"
@@ -16,6 +18,8 @@
 
 typedef struct ExtractReport {
     FadumpDump *dump;
+    const char *input_name;             /* instead of the dump's path */
+    const FadumpQmpDumpInfo *qmp;       /* --qmp: what QEMU said */
     const FadumpAnalysis *analysis;     /* NULL when analysis failed */
     const char *output;                 /* written vmcore, or NULL */
     const FadumpWriteStats *write_stats;
@@ -23,6 +27,8 @@ typedef struct ExtractReport {
     const char *validated;              /* vmcore validated, or NULL */
     const FadumpValidation *validation;
     double validate_seconds;
+    const FadumpTriage *triage;         /* --triage, or NULL */
+    unsigned int log_lines;             /* its records shown (0: all) */
     const char *error;                  /* the failure, or NULL */
     int exit_code;
 } ExtractReport;

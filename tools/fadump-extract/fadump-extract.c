@@ -14,10 +14,16 @@
 #include <unistd.h>
 
 #include "dump-reader.h"
+#include "extract-qmp.h"
 #include "extract-report.h"
 #include "fadump-analysis.h"
 #include "fadump-dtb.h"
 #include "fadump-error.h"
+#include "fadump-progress.h"
+#include "kdump-format.h"
+#include "kdump-writer.h"
+#include "triage-report.h"
+#include "vmcore-memory.h"
 #include "vmcore-validate.h"
 #include "vmcore-writer.h"
 
@@ -44,11 +50,16 @@ typedef struct Options {
     char *dtb;
     char *raw_base;
     char *page_size;
+    char *qmp;
+    char *tmpdir;
+    uint32_t kdump;         /* KDUMP_ZLIB etc.: write kdump, not ELF */
     gboolean json;
     gboolean quiet;
     gboolean sync;
     gboolean no_copy_range;
     gboolean version;
+    gboolean triage;
+    gint log_lines;
     char **inputs;
 } Options;
 
@@ -60,6 +71,8 @@ static void options_clear(Options *o)
     g_free(o->dtb);
     g_free(o->raw_base);
     g_free(o->page_size);
+    g_free(o->qmp);
+    g_free(o->tmpdir);
     g_strfreev(o->inputs);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
@@ -82,29 +95,25 @@ static gboolean parse_u64(const char *s, const char *what, uint64_t *ret,
     return TRUE;
 }
 
-/* Progress on a terminal: percentage, rate and time left */
-typedef struct Progress {
-    gint64 start;
-    gint64 last;
-} Progress;
-
-static void show_progress(uint64_t done, uint64_t total, gpointer data)
+static gboolean parse_kdump(const char *name, const char *value,
+                            gpointer data, GError **error)
 {
-    Progress *p = data;
-    gint64 now = g_get_monotonic_time();
-    double secs = (now - p->start) / 1e6;
-    double rate = secs > 0 ? done / secs : 0;
+    Options *o = data;
 
-    if (now - p->last < 200000 && done < total) {
-        return;
+    if (!value || !strcmp(value, "zlib")) {
+        o->kdump = KDUMP_ZLIB;
+    } else if (!strcmp(value, "lzo")) {
+        o->kdump = KDUMP_LZO;
+    } else if (!strcmp(value, "snappy")) {
+        o->kdump = KDUMP_SNAPPY;
+    } else {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--kdump: \"%s\" is not zlib, lzo or snappy (give "
+                    "the method as --kdump=METHOD; a bare --kdump takes "
+                    "the next word unless it starts with -)", value);
+        return FALSE;
     }
-    p->last = now;
-    fprintf(stderr, "\rwriting: %3.0f%%  %7.1f MiB/s  %4.0fs left ",
-            total ? 100.0 * done / total : 100.0, rate / (1 << 20),
-            rate > 0 ? (total - done) / rate : 0.0);
-    if (done >= total) {
-        fprintf(stderr, "\n");
-    }
+    return TRUE;
 }
 
 static const char summary[] =
@@ -113,20 +122,28 @@ static const char summary[] =
     "fadump trigger (or during the capture boot), or from a raw RAM image.\n"
     "\n"
     "  fadump-extract [--fdm-addr ADDR | --dtb FILE] [--raw-base ADDR]\n"
-    "                 INPUT -o VMCORE\n"
+    "                 [--kdump[=zlib|lzo|snappy]] INPUT -o VMCORE\n"
     "  fadump-extract --validate VMCORE INPUT      compare a real vmcore\n"
     "  fadump-extract [--json] INPUT               report what was found\n"
+    "  fadump-extract --qmp SOCKET [-o VMCORE] ...  ask a running QEMU\n"
+    "  fadump-extract --triage [--log-lines N] INPUT   the crash, the log\n"
     "\n"
     "The registration is found by scanning guest memory unless --fdm-addr\n"
     "or --dtb says where it is.  The vmcore is written to a temporary file\n"
-    "next to VMCORE and renamed when complete (mode 0600).";
+    "next to VMCORE and renamed when complete (mode 0600).  With --qmp,\n"
+    "QEMU dumps its guest's memory (pause it at the fadump trigger first)\n"
+    "into an unlinked temporary file, read as INPUT and gone afterwards.\n"
+    "INPUT is an ELF core or a kdump-compressed file (kdump-*,\n"
+    "kdump-raw-*) from QMP dump-guest-memory, or a raw RAM image.\n"
+    "Progress goes to stderr when it is a terminal (not with --quiet).";
 
 static const char exit_codes[] =
     "Exit status:\n"
     "  0  success; with --validate: the vmcores match byte for byte\n"
     "  1  --validate: the vmcores differ (every difference is reported)\n"
     "  2  usage error\n"
-    "  3  the input cannot be read or holds no usable fadump\n"
+    "  3  the input cannot be read or holds no usable fadump; --qmp: QEMU\n"
+    "     cannot be reached, refuses or fails the dump (disk full too)\n"
     "  4  the vmcore cannot be written (nothing is left behind)\n"
     "  5  interrupted (nothing is left behind)";
 
@@ -173,6 +190,19 @@ int main(int argc, char **argv)
         { "page-size", 0, 0, G_OPTION_ARG_STRING, &o.page_size,
           "The guest kernel's page size (default: VMCOREINFO PAGESIZE=)",
           "BYTES" },
+        { "qmp", 0, 0, G_OPTION_ARG_FILENAME, &o.qmp,
+          "Instead of INPUT, have the QEMU behind QMP socket SOCKET dump "
+          "its guest's memory (dump-guest-memory to a passed fd)",
+          "SOCKET" },
+        { "tmpdir", 0, 0, G_OPTION_ARG_FILENAME, &o.tmpdir,
+          "--qmp: put the temporary dump (unlinked, as big as guest RAM) "
+          "in DIR (default: $TMPDIR, else VMCORE's directory, else /tmp)",
+          "DIR" },
+        { "kdump", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+          parse_kdump,
+          "Write VMCORE kdump-compressed (makedumpfile's format) instead "
+          "of ELF; --kdump=METHOD: zlib (the default), lzo or snappy",
+          "METHOD" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,
           "Report what was found and done as JSON on stdout", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
@@ -182,6 +212,13 @@ int main(int argc, char **argv)
         { "no-copy-range", 0, 0, G_OPTION_ARG_NONE, &o.no_copy_range,
           "Copy memory through a buffer, never with copy_file_range()",
           NULL },
+        { "triage", 0, 0, G_OPTION_ARG_NONE, &o.triage,
+          "Crash triage without a vmlinux: kernel release, crash time, "
+          "crashing CPU and its registers, panic message, Oops report, "
+          "the end of the kernel log", NULL },
+        { "log-lines", 0, 0, G_OPTION_ARG_INT, &o.log_lines,
+          "With --triage: the last N log records (default 50; 0: all)",
+          "N" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
           "Print the version", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs,
@@ -189,10 +226,20 @@ int main(int argc, char **argv)
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT");
+    GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &o,
+                                                  NULL);
     g_autoptr(GError) err = NULL;
     g_autoptr(FadumpDump) dump = NULL;
     g_autoptr(FadumpAnalysis) analysis = NULL;
     g_autoptr(FadumpValidation) validation = NULL;
+    g_autoptr(FadumpKmem) kmem = NULL;
+    g_autoptr(FadumpTriage) triage = NULL;
+    g_auto(FadumpQmpDumpInfo) qinfo = { 0 };
+    g_autofree char *qmp_input = NULL;
+    g_autofree char *qmp_name = NULL;
+    FadumpProgressMeter meter;
+    FILE *progress;
+    const char *input;
     FadumpDumpOptions dopts = { 0 };
     FadumpAnalyseOptions aopts = { 0 };
     FadumpDtbInfo dtb;
@@ -203,7 +250,9 @@ int main(int argc, char **argv)
 
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, exit_codes);
-    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_group_add_entries(main_group, entries);
+    g_option_context_set_main_group(ctx, main_group);
+    o.log_lines = G_MININT;     /* not given */
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         return usage_error(ctx, err->message);
     }
@@ -211,10 +260,22 @@ int main(int argc, char **argv)
         printf("fadump-extract %s\n", FADUMP_VERSION);
         return EXIT_OK;
     }
-    if (!o.inputs || !o.inputs[0]) {
+    if (o.kdump && !o.output) {
+        return usage_error(ctx, "--kdump needs -o");
+    }
+    if (o.qmp && o.inputs && o.inputs[0]) {
+        return usage_error(ctx, "--qmp and INPUT exclude each other");
+    }
+    if (o.qmp && o.raw_base) {
+        return usage_error(ctx, "--qmp gives an ELF dump: no --raw-base");
+    }
+    if (o.tmpdir && !o.qmp) {
+        return usage_error(ctx, "--tmpdir is for --qmp");
+    }
+    if (!o.qmp && (!o.inputs || !o.inputs[0])) {
         return usage_error(ctx, "no INPUT given");
     }
-    if (o.inputs[1]) {
+    if (!o.qmp && o.inputs[1]) {
         return usage_error(ctx, "more than one INPUT given");
     }
     if (o.fdm_addr && o.dtb) {
@@ -233,10 +294,16 @@ int main(int argc, char **argv)
         return usage_error(ctx, "--page-size must be a power of two >= "
                            "4096");
     }
+    if (o.log_lines != G_MININT && (!o.triage || o.log_lines < 0)) {
+        return usage_error(ctx, "--log-lines takes a number >= 0 and goes "
+                           "with --triage");
+    }
     aopts.have_fdm_addr = o.fdm_addr != NULL;
     dopts.raw = o.raw_base != NULL;
     /* With --json, stdout carries the JSON alone */
     text = o.quiet ? NULL : o.json ? stderr : stdout;
+    /* Progress on a terminal only, never in a log or a pipe */
+    progress = !o.quiet && isatty(STDERR_FILENO) ? stderr : NULL;
 
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -247,18 +314,54 @@ int main(int argc, char **argv)
         }
         aopts.dtb = &dtb;
     }
-    dump = fadump_dump_open(o.inputs[0], &dopts, &err);
+    if (o.qmp) {
+        g_autofree char *dir = extract_qmp_tmpdir(o.tmpdir, o.output);
+        int fd = extract_qmp_dump(o.qmp, dir, progress, o.quiet ? NULL
+                                  : stderr, &interrupted, &qinfo, &err);
+
+        if (fd < 0) {
+            return finish(&r, &o, interrupted ? EXIT_INTERRUPTED
+                                              : EXIT_INPUT, err);
+        }
+        /* The readers open it by name: a new file description */
+        qmp_input = g_strdup_printf("/proc/self/fd/%d", fd);
+        dump = fadump_dump_open(qmp_input, &dopts, &err);
+        close(fd);
+        qmp_name = g_strdup_printf("qmp:%s", o.qmp);
+        r.input_name = qmp_name;
+        r.qmp = &qinfo;
+    } else {
+        dump = fadump_dump_open(o.inputs[0], &dopts, &err);
+    }
+    input = qmp_name ? qmp_name : o.inputs[0];
     if (!dump) {
+        if (qmp_name) {
+            g_prefix_error(&err, "%s, QEMU's dump: ", qmp_name);
+        }
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.dump = dump;
+    fadump_progress_start(&meter, "scanning", progress);
+    aopts.progress = fadump_progress_update;
+    aopts.progress_data = &meter;
     analysis = fadump_analyse(dump, &aopts, &err);
+    fadump_progress_end(&meter);
     if (!analysis) {
-        g_prefix_error(&err, "%s: ", o.inputs[0]);
+        g_prefix_error(&err, "%s: ", input);
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.analysis = analysis;
-    if (text && !o.output && !o.validate) {
+    if (o.triage) {
+        kmem = fadump_kmem_new_for_vmcore(dump, analysis);
+        triage = fadump_triage(kmem, analysis);
+        r.triage = triage;
+        r.log_lines = o.log_lines < 0 ? TRIAGE_LOG_LINES
+                                      : (unsigned int)o.log_lines;
+        if (text) {
+            triage_report_text(triage, r.log_lines, text);
+        }
+    }
+    if (text && !o.output && !o.validate && !o.triage) {
         extract_report_text_analysis(&r, text);
     } else if (text) {
         for (guint i = 0; i < analysis->warnings->len; i++) {
@@ -273,9 +376,17 @@ int main(int argc, char **argv)
      */
     if (o.validate) {
         gint64 t0 = g_get_monotonic_time();
+        FadumpValidateOptions vopts = {
+            .progress = fadump_progress_update,
+            .progress_data = &meter,
+        };
+        gboolean ok;
 
-        if (!fadump_vmcore_validate(analysis->layout, dump, o.validate,
-                                    &validation, &err)) {
+        fadump_progress_start(&meter, "validating", progress);
+        ok = fadump_vmcore_validate_with(analysis->layout, dump, o.validate,
+                                         &vopts, &validation, &err);
+        fadump_progress_end(&meter);
+        if (!ok) {
             return finish(&r, &o, EXIT_INPUT, err);
         }
         r.validated = o.validate;
@@ -289,15 +400,19 @@ int main(int argc, char **argv)
             .sync = o.sync,
             .cancel = &interrupted,
         };
-        Progress progress = { .start = g_get_monotonic_time() };
         gint64 t0 = g_get_monotonic_time();
+        gboolean ok;
 
-        if (!o.quiet && isatty(STDERR_FILENO)) {
-            wopts.progress = show_progress;
-            wopts.progress_data = &progress;
-        }
-        if (!fadump_vmcore_write(analysis->layout, dump, o.output, &wopts,
-                                 &stats, &err)) {
+        fadump_progress_start(&meter, "writing", progress);
+        wopts.progress = fadump_progress_update;
+        wopts.progress_data = &meter;
+        ok = o.kdump ? fadump_kdump_write(analysis->layout, dump, o.kdump,
+                                          o.output, &wopts, &stats, NULL,
+                                          &err)
+                     : fadump_vmcore_write(analysis->layout, dump, o.output,
+                                           &wopts, &stats, &err);
+        fadump_progress_end(&meter);
+        if (!ok) {
             return finish(&r, &o, interrupted ? EXIT_INTERRUPTED
                                               : EXIT_OUTPUT, err);
         }
