@@ -226,23 +226,38 @@ static gboolean kdump_header(KdumpState *s, GError **error)
     return TRUE;
 }
 
+/*
+ * Where the sub-header says a piece (@what) is: @len 0 for none; an error
+ * when it lies beyond the end of the file or is larger than @max
+ */
+static gboolean sub_span(KdumpState *s, uint64_t off_field,
+                         uint64_t len_field, uint64_t max, const char *what,
+                         uint64_t *off, uint64_t *len, GError **error)
+{
+    uint64_t sub = s->block_size;
+
+    *off = get64(s, sub + off_field);
+    *len = get64(s, sub + len_field);
+    if (*len && (*len > max || !fadump_span_ok(s->size, *off, *len))) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+                    "kdump %s: 0x%" G_GINT64_MODIFIER "x bytes at "
+                    "0x%" G_GINT64_MODIFIER "x, beyond the end of the "
+                    "file (0x%" G_GINT64_MODIFIER "x bytes) or larger "
+                    "than %u MiB", what, *len, *off, s->size,
+                    (unsigned)(max >> 20));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* The notes and VMCOREINFO the sub-header points at */
 static gboolean kdump_notes(KdumpState *s, GError **error)
 {
-    uint64_t sub = s->block_size;
     uint64_t off, len;
 
     if (s->version >= 4) {
-        off = get64(s, sub + KDUMP_SUB_OFF_NOTE);
-        len = get64(s, sub + KDUMP_SUB_SIZE_NOTE);
-        if (len && (len > KDUMP_NOTES_MAX ||
-                    !fadump_span_ok(s->size, off, len))) {
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
-                        "kdump notes: 0x%" G_GINT64_MODIFIER "x bytes at "
-                        "0x%" G_GINT64_MODIFIER "x, beyond the end of the "
-                        "file (0x%" G_GINT64_MODIFIER "x bytes) or larger "
-                        "than %u MiB", len, off, s->size,
-                        KDUMP_NOTES_MAX >> 20);
+        if (!sub_span(s, KDUMP_SUB_OFF_NOTE, KDUMP_SUB_SIZE_NOTE,
+                      KDUMP_NOTES_MAX, "notes", &off, &len, error)) {
             return FALSE;
         }
         if (len) {
@@ -250,16 +265,9 @@ static gboolean kdump_notes(KdumpState *s, GError **error)
         }
     }
     if (s->version >= 3) {
-        off = get64(s, sub + KDUMP_SUB_OFF_VMCOREINFO);
-        len = get64(s, sub + KDUMP_SUB_SIZE_VMCOREINFO);
-        if (len && (len > FADUMP_VMCOREINFO_MAX_SIZE ||
-                    !fadump_span_ok(s->size, off, len))) {
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
-                        "kdump VMCOREINFO: 0x%" G_GINT64_MODIFIER "x bytes "
-                        "at 0x%" G_GINT64_MODIFIER "x, beyond the end of "
-                        "the file (0x%" G_GINT64_MODIFIER "x bytes) or "
-                        "larger than %u MiB", len, off, s->size,
-                        FADUMP_VMCOREINFO_MAX_SIZE >> 20);
+        if (!sub_span(s, KDUMP_SUB_OFF_VMCOREINFO, KDUMP_SUB_SIZE_VMCOREINFO,
+                      FADUMP_VMCOREINFO_MAX_SIZE, "VMCOREINFO", &off, &len,
+                      error)) {
             return FALSE;
         }
         if (len) {

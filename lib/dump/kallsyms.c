@@ -56,7 +56,9 @@ FadumpKallsyms *fadump_kallsyms_load(FadumpKmem *k, const char *vmcoreinfo,
                                      GError **error)
 {
     g_autoptr(FadumpKallsyms) ks = g_new0(FadumpKallsyms, 1);
-    uint64_t num_va, offsets, base_va, tt, ti, base;
+    uint64_t num_va, offsets, base_va = 0, tt, ti, base;
+    g_autofree char *rel = NULL;
+    gboolean place_relative;
     uint8_t b[8], idx[TOKENS * 2];
     g_autofree uint8_t *raw = NULL;
     size_t tt_len = 0;
@@ -67,8 +69,18 @@ FadumpKallsyms *fadump_kallsyms_load(FadumpKmem *k, const char *vmcoreinfo,
         !symbol(vmcoreinfo, "kallsyms_token_table", &tt, error) ||
         !symbol(vmcoreinfo, "kallsyms_token_index", &ti, error) ||
         !symbol(vmcoreinfo, "kallsyms_offsets", &offsets, error) ||
-        !symbol(vmcoreinfo, "kallsyms_relative_base", &base_va, error) ||
         !kread(ks, num_va, b, 4, "kallsyms_num_syms", error)) {
+        return NULL;
+    }
+    /*
+     * Up to 6.x the offsets are u32s from kallsyms_relative_base; newer
+     * kernels (7.2) dropped the base: each offset is an s32 from its own
+     * place (offset_to_ptr()), and VMCOREINFO has no relative base
+     */
+    rel = fadump_vmcoreinfo_get(vmcoreinfo, "SYMBOL(kallsyms_relative_base)");
+    place_relative = rel == NULL;
+    if (!place_relative &&
+        !symbol(vmcoreinfo, "kallsyms_relative_base", &base_va, error)) {
         return NULL;
     }
     ks->num_syms = fadump_kmem_get(k, b, 4);
@@ -78,10 +90,11 @@ FadumpKallsyms *fadump_kallsyms_load(FadumpKmem *k, const char *vmcoreinfo,
                     ks->num_syms, FADUMP_KALLSYMS_MAX_SYMS);
         return NULL;
     }
-    if (!kread(ks, base_va, b, 8, "kallsyms_relative_base", error)) {
+    if (!place_relative &&
+        !kread(ks, base_va, b, 8, "kallsyms_relative_base", error)) {
         return NULL;
     }
-    base = fadump_kmem_get(k, b, 8);
+    base = place_relative ? 0 : fadump_kmem_get(k, b, 8);
     raw = g_malloc((size_t)ks->num_syms * 4);
     if (!kread(ks, offsets, raw, (size_t)ks->num_syms * 4,
                "kallsyms_offsets", error) ||
@@ -90,7 +103,11 @@ FadumpKallsyms *fadump_kallsyms_load(FadumpKmem *k, const char *vmcoreinfo,
     }
     ks->addrs = g_new(uint64_t, ks->num_syms);
     for (uint32_t i = 0; i < ks->num_syms; i++) {
-        ks->addrs[i] = base + fadump_kmem_get(k, raw + 4 * i, 4);
+        uint32_t off = fadump_kmem_get(k, raw + 4 * i, 4);
+
+        ks->addrs[i] = place_relative
+                       ? offsets + 4 * (uint64_t)i + (int64_t)(int32_t)off
+                       : base + off;
     }
     for (int i = 0; i < TOKENS; i++) {
         ks->token_index[i] = fadump_kmem_get(k, idx + 2 * i, 2);

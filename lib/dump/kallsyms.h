@@ -2,14 +2,17 @@
  * Symbol names without a vmlinux: the kernel's own kallsyms tables, which
  * VMCOREINFO locates on recent kernels (SYMBOL(kallsyms_names),
  * kallsyms_num_syms, kallsyms_token_table, kallsyms_token_index,
- * kallsyms_offsets, kallsyms_relative_base; kernel/vmcore_info.c).
+ * kallsyms_offsets, and up to 6.x kallsyms_relative_base;
+ * kernel/vmcore_info.c).
  *
  * Names are compressed: each entry of kallsyms_names is a length (one
  * byte, or two when the first has bit 7 set: Linux 6.1+) and that many
  * token indexes; kallsyms_token_index gives each token's offset in
  * kallsyms_token_table; the expanded name starts with the symbol type.
  * Addresses are kallsyms_relative_base + the u32 of kallsyms_offsets
- * (the base-relative form, the only one ppc64 uses), sorted.
+ * (the base-relative form of 6.1 and 6.12) or, when VMCOREINFO has no
+ * relative base (7.2), the s32 of kallsyms_offsets added to its own
+ * address (offset_to_ptr()); sorted.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -11,12 +11,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "elf-notes.h"
 #include "fadump-byteorder.h"
@@ -24,6 +19,7 @@
 #include "kdump-compress.h"
 #include "kdump-format.h"
 #include "kdump-writer.h"
+#include "output-file.h"
 #include "vmcoreinfo.h"
 
 #define BATCH           (4u << 20)  /* read, progress, cancel granularity */
@@ -43,9 +39,7 @@ typedef struct PageRun {
 
 typedef struct KWriter {
     FadumpDump *dump;
-    const FadumpWriteOptions *opts;
-    const char *tmp;
-    int fd;
+    FadumpOutputFile *out;
     gboolean be;
     uint32_t bs;
     uint32_t flag;
@@ -61,8 +55,6 @@ typedef struct KWriter {
     uint64_t zero_off;
     FadumpWriteStats stats;
     FadumpKdumpStats k;
-    uint64_t done;
-    uint64_t total;
 } KWriter;
 
 static void put(uint8_t *p, uint64_t v, int size, gboolean be)
@@ -72,37 +64,10 @@ static void put(uint8_t *p, uint64_t v, int size, gboolean be)
     }
 }
 
-static gboolean io_error(GError **error, const char *what, const char *path)
-{
-    int e = errno;
-
-    g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s %s: %s", what,
-                path, g_strerror(e));
-    return FALSE;
-}
-
 static gboolean write_at(KWriter *w, const void *data, size_t len,
                          uint64_t off, GError **error)
 {
-    const uint8_t *p = data;
-
-    while (len) {
-        ssize_t n = pwrite(w->fd, p, MIN(len, (size_t)1 << 30), off);
-
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            if (n == 0) {
-                errno = EIO;
-            }
-            return io_error(error, "writing", w->tmp);
-        }
-        p += n;
-        len -= n;
-        off += n;
-    }
-    return TRUE;
+    return fadump_output_file_write(w->out, data, len, off, error);
 }
 
 static int run_cmp(gconstpointer a, gconstpointer b)
@@ -159,7 +124,7 @@ static gboolean build_runs(KWriter *w, const FadumpVmcoreLayout *layout,
         w->n_pages += r->n;
         w->max_mapnr = r->pfn + r->n;
     }
-    w->total = w->n_pages * w->bs;
+    fadump_output_file_set_total(w->out, w->n_pages * w->bs);
     return TRUE;
 }
 
@@ -334,24 +299,26 @@ static gboolean write_bitmaps(KWriter *w, uint64_t off, uint64_t len,
     return TRUE;
 }
 
-static gboolean flush_data(KWriter *w, GError **error)
+/* Write what @buf holds at *@pos, move *@pos past it, empty @buf */
+static gboolean flush(KWriter *w, GByteArray *buf, uint64_t *pos,
+                      GError **error)
 {
-    if (!write_at(w, w->data->data, w->data->len, w->data_pos, error)) {
+    if (!write_at(w, buf->data, buf->len, *pos, error)) {
         return FALSE;
     }
-    w->data_pos += w->data->len;
-    g_byte_array_set_size(w->data, 0);
+    *pos += buf->len;
+    g_byte_array_set_size(buf, 0);
     return TRUE;
+}
+
+static gboolean flush_data(KWriter *w, GError **error)
+{
+    return flush(w, w->data, &w->data_pos, error);
 }
 
 static gboolean flush_descs(KWriter *w, GError **error)
 {
-    if (!write_at(w, w->descs->data, w->descs->len, w->desc_pos, error)) {
-        return FALSE;
-    }
-    w->desc_pos += w->descs->len;
-    g_byte_array_set_size(w->descs, 0);
-    return TRUE;
+    return flush(w, w->descs, &w->desc_pos, error);
 }
 
 static gboolean is_zero(const uint8_t *p, size_t len)
@@ -403,9 +370,7 @@ static gboolean write_pages(KWriter *w, GError **error)
         for (uint64_t pos = 0; pos < size; pos += BATCH) {
             size_t n = MIN(BATCH, size - pos);
 
-            if (w->opts->cancel && *w->opts->cancel) {
-                g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG,
-                            "interrupted");
+            if (!fadump_output_file_check_cancel(w->out, error)) {
                 return FALSE;
             }
             if (!fadump_dump_read(w->dump, r->src + pos, w->in, n, error)) {
@@ -416,10 +381,7 @@ static gboolean write_pages(KWriter *w, GError **error)
                     return FALSE;
                 }
             }
-            w->done += n;
-            if (w->opts->progress) {
-                w->opts->progress(w->done, w->total, w->opts->progress_data);
-            }
+            fadump_output_file_advance(w->out, n);
         }
     }
     return flush_data(w, error) && flush_descs(w, error);
@@ -454,10 +416,7 @@ static gboolean write_file(KWriter *w, const FadumpVmcoreLayout *layout,
         return FALSE;
     }
     w->stats.file_size = w->data_pos;
-    if (ftruncate(w->fd, w->data_pos) < 0) {
-        return io_error(error, "setting the size of", w->tmp);
-    }
-    return TRUE;
+    return fadump_output_file_set_size(w->out, w->data_pos, error);
 }
 
 gboolean fadump_kdump_write(const FadumpVmcoreLayout *layout,
@@ -467,16 +426,13 @@ gboolean fadump_kdump_write(const FadumpVmcoreLayout *layout,
                             FadumpKdumpStats *kstats, GError **error)
 {
     static const FadumpWriteOptions defaults = { 0 };
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    g_autoptr(FadumpOutputFile) out = NULL;
     g_autoptr(FadumpKdumpCompressor) comp = NULL;
     g_autofree uint8_t *in = NULL;
     g_autoptr(GArray) runs = g_array_new(FALSE, FALSE, sizeof(PageRun));
     g_autoptr(GByteArray) data = NULL;
     g_autoptr(GByteArray) descs = NULL;
     KWriter w = { 0 };
-    gboolean ok = FALSE;
 
     if (layout->page_size < 4096 || layout->page_size > (1u << 20) ||
         (layout->page_size & (layout->page_size - 1))) {
@@ -494,12 +450,11 @@ gboolean fadump_kdump_write(const FadumpVmcoreLayout *layout,
                     name ? name : "(unknown)");
         return FALSE;
     }
+    opts = opts ? opts : &defaults;
     in = g_malloc(BATCH);
     data = g_byte_array_sized_new(FLUSH_AT + layout->page_size);
     descs = g_byte_array_sized_new(DESC_BUF + KDUMP_PD_LEN);
     w.dump = dump;
-    w.opts = opts ? opts : &defaults;
-    w.tmp = tmp;
     w.be = layout->big_endian;
     w.bs = layout->page_size;
     w.flag = compression;
@@ -508,40 +463,21 @@ gboolean fadump_kdump_write(const FadumpVmcoreLayout *layout,
     w.in = in;
     w.data = data;
     w.descs = descs;
-    w.fd = mkostemp(tmp, O_CLOEXEC);
-    if (w.fd < 0) {
-        return io_error(error, "creating a temporary file for", path);
+    out = fadump_output_file_new(path, opts->cancel, opts->progress,
+                                 opts->progress_data, error);
+    if (!out) {
+        return FALSE;
     }
-    if (!write_file(&w, layout, error)) {
-        goto out;
+    w.out = out;
+    if (!write_file(&w, layout, error) ||
+        !fadump_output_file_commit(out, opts->sync, "kdump file", error)) {
+        return FALSE;
     }
-    if (w.opts->sync && fdatasync(w.fd) < 0) {
-        io_error(error, "syncing", tmp);
-        goto out;
-    }
-    if (close(w.fd) < 0) {
-        w.fd = -1;
-        io_error(error, "closing", tmp);
-        goto out;
-    }
-    w.fd = -1;
-    if (rename(tmp, path) < 0) {
-        io_error(error, "renaming the finished kdump file to", path);
-        goto out;
-    }
-    ok = TRUE;
     if (stats) {
         *stats = w.stats;
     }
     if (kstats) {
         *kstats = w.k;
     }
-out:
-    if (!ok) {
-        if (w.fd >= 0) {
-            close(w.fd);
-        }
-        unlink(tmp);
-    }
-    return ok;
+    return TRUE;
 }

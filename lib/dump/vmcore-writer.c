@@ -4,14 +4,11 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "output-file.h"
 #include "vmcore-writer.h"
-#include "fadump-error.h"
 
 #define CHUNK   (64u << 20)     /* progress and cancel granularity */
 #define BUFSZ   (4u << 20)      /* buffered copies */
@@ -19,47 +16,11 @@
 
 typedef struct Writer {
     FadumpDump *dump;
-    const FadumpWriteOptions *opts;
-    const char *tmp;
-    int fd;
+    FadumpOutputFile *out;
     gboolean copy_range;
     uint8_t *buf;
     FadumpWriteStats stats;
-    uint64_t done, total;
 } Writer;
-
-static gboolean io_error(GError **error, const char *what, const char *path)
-{
-    int e = errno;
-
-    g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s %s: %s", what,
-                path, g_strerror(e));
-    return FALSE;
-}
-
-static gboolean write_all(Writer *w, const void *data, size_t len,
-                          uint64_t off, GError **error)
-{
-    const uint8_t *p = data;
-
-    while (len) {
-        ssize_t n = pwrite(w->fd, p, MIN(len, (size_t)1 << 30), off);
-
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            if (n == 0) {
-                errno = EIO;
-            }
-            return io_error(error, "writing", w->tmp);
-        }
-        p += n;
-        len -= n;
-        off += n;
-    }
-    return TRUE;
-}
 
 /*
  * Copy @len bytes of file @fd at @in_off to @out_off: copy_file_range()
@@ -70,7 +31,8 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
 {
     while (len && w->copy_range) {
         loff_t i = in_off, o = out_off;
-        ssize_t n = copy_file_range(fd, &i, w->fd, &o, MIN(len, CHUNK), 0);
+        ssize_t n = copy_file_range(fd, &i, fadump_output_file_fd(w->out),
+                                    &o, MIN(len, CHUNK), 0);
 
         if (n < 0 && errno == EINTR) {
             continue;
@@ -85,7 +47,8 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
             if (n == 0) {
                 errno = EIO;    /* the input shrank under us */
             }
-            return io_error(error, "copying into", w->tmp);
+            return fadump_output_file_io_error(
+                error, "copying into", fadump_output_file_tmp_path(w->out));
         }
         w->stats.copy_range_bytes += n;
         in_off += n;
@@ -103,9 +66,10 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
             if (n == 0) {
                 errno = EIO;
             }
-            return io_error(error, "reading", fadump_dump_path(w->dump));
+            return fadump_output_file_io_error(error, "reading",
+                                               fadump_dump_path(w->dump));
         }
-        if (!write_all(w, w->buf, n, out_off, error)) {
+        if (!fadump_output_file_write(w->out, w->buf, n, out_off, error)) {
             return FALSE;
         }
         w->stats.buffered_bytes += n;
@@ -142,7 +106,8 @@ static gboolean write_nonzero(Writer *w, const uint8_t *p, size_t len,
             pos += MIN(ZERO_BLOCK, len - pos);
         }
         n = pos - start;
-        if (n && !write_all(w, p + start, n, out_off + start, error)) {
+        if (n && !fadump_output_file_write(w->out, p + start, n,
+                                           out_off + start, error)) {
             return FALSE;
         }
         w->stats.buffered_bytes += n;
@@ -168,16 +133,6 @@ static gboolean copy_read(Writer *w, uint64_t src, uint64_t len,
     return TRUE;
 }
 
-static gboolean cancelled(Writer *w, GError **error)
-{
-    if (w->opts->cancel && *w->opts->cancel) {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG,
-                    "interrupted");
-        return TRUE;
-    }
-    return FALSE;
-}
-
 static gboolean copy_segment(Writer *w, const FadumpVmcoreSegment *s,
                              GError **error)
 {
@@ -188,7 +143,7 @@ static gboolean copy_segment(Writer *w, const FadumpVmcoreSegment *s,
         FadumpExtent ext;
         GError *err = NULL;
 
-        if (cancelled(w, error)) {
+        if (!fadump_output_file_check_cancel(w->out, error)) {
             return FALSE;
         }
         if (!fadump_dump_extent(w->dump, s->src + pos, want, &ext, &err)) {
@@ -213,10 +168,7 @@ static gboolean copy_segment(Writer *w, const FadumpVmcoreSegment *s,
             return FALSE;
         }
         pos += want;
-        w->done += want;
-        if (w->opts->progress) {
-            w->opts->progress(w->done, w->total, w->opts->progress_data);
-        }
+        fadump_output_file_advance(w->out, want);
     }
     return TRUE;
 }
@@ -227,69 +179,47 @@ gboolean fadump_vmcore_write(const FadumpVmcoreLayout *layout,
                              FadumpWriteStats *stats, GError **error)
 {
     static const FadumpWriteOptions defaults = { 0 };
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    g_autoptr(FadumpOutputFile) out = NULL;
     g_autofree uint8_t *buf = g_malloc(BUFSZ);
     Writer w = { 0 };
     gsize hlen, nlen;
     const uint8_t *h = g_bytes_get_data(layout->header, &hlen);
     const uint8_t *n = g_bytes_get_data(layout->notes, &nlen);
-    gboolean ok = FALSE;
+    uint64_t total = 0;
 
-    w.opts = opts ? opts : &defaults;
+    opts = opts ? opts : &defaults;
     w.dump = dump;
-    w.tmp = tmp;
     w.buf = buf;
-    w.copy_range = !w.opts->no_copy_range;
+    w.copy_range = !opts->no_copy_range;
     w.stats.file_size = layout->file_size;
     for (guint i = 0; i < layout->segments->len; i++) {
-        w.total += g_array_index(layout->segments, FadumpVmcoreSegment,
-                                 i).size;
+        total += g_array_index(layout->segments, FadumpVmcoreSegment,
+                               i).size;
     }
-    w.fd = mkostemp(tmp, O_CLOEXEC);
-    if (w.fd < 0) {
-        return io_error(error, "creating a temporary file for", path);
+    out = fadump_output_file_new(path, opts->cancel, opts->progress,
+                                 opts->progress_data, error);
+    if (!out) {
+        return FALSE;
     }
-    if (!write_all(&w, h, hlen, 0, error) ||
-        !write_all(&w, n, nlen, hlen, error)) {
-        goto out;
+    fadump_output_file_set_total(out, total);
+    w.out = out;
+    if (!fadump_output_file_write(out, h, hlen, 0, error) ||
+        !fadump_output_file_write(out, n, nlen, hlen, error)) {
+        return FALSE;
     }
     for (guint i = 0; i < layout->segments->len; i++) {
         if (!copy_segment(&w, &g_array_index(layout->segments,
                                              FadumpVmcoreSegment, i),
                           error)) {
-            goto out;
+            return FALSE;
         }
     }
-    if (ftruncate(w.fd, layout->file_size) < 0) {
-        io_error(error, "setting the size of", tmp);
-        goto out;
+    if (!fadump_output_file_set_size(out, layout->file_size, error) ||
+        !fadump_output_file_commit(out, opts->sync, "vmcore", error)) {
+        return FALSE;
     }
-    if (w.opts->sync && fdatasync(w.fd) < 0) {
-        io_error(error, "syncing", tmp);
-        goto out;
-    }
-    if (close(w.fd) < 0) {
-        w.fd = -1;
-        io_error(error, "closing", tmp);
-        goto out;
-    }
-    w.fd = -1;
-    if (rename(tmp, path) < 0) {
-        io_error(error, "renaming the finished vmcore to", path);
-        goto out;
-    }
-    ok = TRUE;
     if (stats) {
         *stats = w.stats;
     }
-out:
-    if (!ok) {
-        if (w.fd >= 0) {
-            close(w.fd);
-        }
-        unlink(tmp);
-    }
-    return ok;
+    return TRUE;
 }

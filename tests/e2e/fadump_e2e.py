@@ -1168,15 +1168,16 @@ def dump_formats(vm):
     return vm.qmp.execute("query-dump-guest-memory-capability", timeout=30)["formats"]
 
 
-def dump_guest_memory(vm, path, fmt="elf", step="dump-guest-memory"):
+def dump_guest_memory(vm, path, fmt="elf", step="dump-guest-memory", while_running=None):
     """Take QEMU's own dump of the guest's memory, now, into ``path``.
 
     ``fmt`` is one of DUMP_FORMATS.  Call it wherever the test holds the
     VM: the flow takes one at the trigger hold (Config.trigger_formats for
     more formats), tests/extract/test_extract_e2e.py one during the capture
     boot from a VM subclass.  The dump runs detached and is polled with
-    query-dump for at most DUMP_TIMEOUT seconds; returns the last
-    query-dump answer.  Raises StepFailed, naming ``step``, when QEMU
+    query-dump for at most DUMP_TIMEOUT seconds (``while_running(vm)``, when
+    given, is called once it has started: test_qmp_e2e.py); returns the
+    last query-dump answer.  Raises StepFailed, naming ``step``, when QEMU
     refuses or fails the dump or it does not finish in time.
     """
     try:
@@ -1184,6 +1185,8 @@ def dump_guest_memory(vm, path, fmt="elf", step="dump-guest-memory"):
                                              "format": fmt, "detach": True}, timeout=60)
     except QMPCommandError as err:
         raise StepFailed(step, f"dump-guest-memory format {fmt}: {err}") from err
+    if while_running:
+        while_running(vm)
     deadline = time.monotonic() + DUMP_TIMEOUT
     while True:
         st = vm.qmp.execute("query-dump", timeout=30)

@@ -16,16 +16,8 @@ import subprocess
 import sys
 import tempfile
 
-EXTRACT, GEN = sys.argv[1], sys.argv[2]
-results = []
-
-
-def check(name, cond, detail=""):
-    results.append((name, bool(cond), detail))
-
-
-def run(*args):
-    return subprocess.run([EXTRACT, *args], capture_output=True, text=True, timeout=120)
+import cli_tap
+from cli_tap import GEN, check, run
 
 
 def gen(d, *args):
@@ -409,13 +401,7 @@ def main():
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
-    print(f"1..{len(results)}")
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-        if not ok and detail:
-            for line in str(detail).splitlines()[:20]:
-                print(f"# {line}")
-    return 0 if all(ok for _, ok, _ in results) else 1
+    return cli_tap.report()
 
 
 if __name__ == "__main__":

@@ -23,18 +23,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
+import cli_tap  # noqa: E402
+from cli_tap import GEN, check, run  # noqa: E402
 from elfcore import ElfCore  # noqa: E402
-
-EXTRACT, GEN = sys.argv[1], sys.argv[2]
-results = []
-
-
-def check(name, cond, detail=""):
-    results.append((name, bool(cond), detail))
-
-
-def run(*args):
-    return subprocess.run([EXTRACT, *args], capture_output=True, text=True, timeout=120)
 
 
 def compare(kd_path, vmcore_path, what):
@@ -100,13 +91,7 @@ def main():
         check("no file left behind", not os.path.exists(out + "2"))
     finally:
         shutil.rmtree(top)
-    print(f"1..{len(results)}")
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok and detail:
-            for line in str(detail).splitlines():
-                print(f"# {line}")
-    return 0 if all(ok for _, ok, _ in results) else 1
+    return cli_tap.report()
 
 
 if __name__ == "__main__":

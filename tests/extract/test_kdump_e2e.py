@@ -20,59 +20,26 @@ FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR: exit 77 when one is missing;
 FADUMP_WORKDIR, FADUMP_KEEP=1).  Exit status: 0 pass, 1 fail, 77 skip.
 """
 
-import glob
 import mmap
 import os
-import re
 import struct
 import subprocess
 import sys
 import time
 import zlib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-
-import fadump_e2e as e2e  # noqa: E402
+import extract_e2e as x
+import fadump_e2e as e2e  # noqa: E402 (tests/e2e: on sys.path through extract_e2e)
 from elfcore import ElfCore  # noqa: E402
 
-SKIP = 77
-TOOL_TIMEOUT = 900
 KDUMP_FORMATS = [f for f in e2e.DUMP_FORMATS if f.startswith("kdump")]
 OUR_BIG_FILES = ("rebuilt.vmcore", "rebuilt.kdump")
-
-
-def say(msg):
-    print(f"[kdump-e2e {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+say = x.say
 
 
 def run_tool(args, log_path):
-    t0 = time.monotonic()
-    res = subprocess.run(args, capture_output=True, text=True, timeout=TOOL_TIMEOUT)
-    secs = time.monotonic() - t0
-    with open(log_path, "a") as f:
-        f.write(f"$ {' '.join(args)}\n# exit {res.returncode}, {secs:.1f}s\n")
-        f.write(res.stdout)
-        if res.stderr:
-            f.write("# stderr:\n" + res.stderr)
-    return res, secs
-
-
-def first_difference(a, b):
-    """Offset of the first differing byte of two files (or of the end of
-    the shorter), or None when they are equal: cmp(1), faster than Python."""
-    res = subprocess.run(["cmp", a, b], capture_output=True, text=True, timeout=TOOL_TIMEOUT)
-    if res.returncode == 0:
-        return None
-    eof = re.search(r"EOF on .* after byte (\d+)", res.stderr)
-    if res.returncode == 1 and eof:
-        return int(eof.group(1))
-    if res.returncode == 1 and "EOF on" in res.stderr:
-        return 0                # one of them is empty
-    m = re.search(r"differ: (?:byte|char) (\d+)", res.stdout)
-    if res.returncode != 1 or not m:
-        raise OSError(f"cmp {a} {b}: {res.stderr.strip() or res.stdout.strip()}")
-    return int(m.group(1)) - 1
+    """x.run_tool(), every run appended to the one log"""
+    return x.run_tool(args, log_path, append=True)
 
 
 class KdumpFile:
@@ -207,34 +174,18 @@ def check_with_libkdumpfile(path, vmcore_path, problems):
     return pages
 
 
-def prune(base):
-    for d in glob.glob(os.path.join(base, "run-*")):
-        for name in OUR_BIG_FILES:
-            p = os.path.join(d, name)
-            if os.path.exists(p):
-                os.unlink(p)
-
-
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
+    x.set_tag("kdump-e2e")
+    args = x.tool_arg(__doc__)
+    if not args:
         return 2
-    tool = sys.argv[1]
-    try:
-        cfg = e2e.config_from_env()
-    except e2e.MissingInput as err:
-        print(f"SKIP: {err}")
-        return SKIP
-    if not cfg.workdir and os.environ.get("FADUMP_BUILD_ROOT"):
-        cfg.work_base = os.path.join(os.environ["FADUMP_BUILD_ROOT"], "kdump-e2e-work")
-        prune(cfg.work_base)
+    tool = args[0]
+    cfg = x.config("kdump-e2e-work", OUR_BIG_FILES)
+    if not cfg:
+        return x.SKIP
     cfg.trigger_formats = list(KDUMP_FORMATS)
-    try:
-        run = e2e.run_cycle(cfg)
-    except e2e.StepFailed as err:
-        print(f"FAIL: {err}")
-        for line in err.context:
-            print(f"    | {line}")
+    run = x.run_cycle(cfg)
+    if not run:
         return 1
 
     problems = []
@@ -258,14 +209,14 @@ def main():
                 problems.append(f"{fmt}: fadump-extract -o exited {res.returncode}: "
                                 f"{res.stderr.strip()}")
                 continue
-            diff = first_difference(rebuilt, run.vmcore_path)
+            diff = x.first_difference(rebuilt, run.vmcore_path)
             if diff is not None:
                 problems.append(f"{fmt}: rebuilt vmcore differs from the capture kernel's "
                                 f"at byte 0x{diff:x}")
             os.unlink(rebuilt)
             # 2. the tool's own comparison
             res2, secs2 = run_tool([tool, "--validate", run.vmcore_path, dump], log)
-            first = res2.stdout.splitlines()[0] if res2.stdout else ""
+            first = x.validate_verdict(res2)
             if res2.returncode != 0 or "MATCH" not in first:
                 problems.append(f"{fmt}: --validate exited {res2.returncode}: {first} "
                                 f"{res2.stderr.strip()}")
@@ -306,22 +257,11 @@ def main():
             subprocess.SubprocessError) as err:
         problems.append(f"{type(err).__name__}: {err}")
     finally:
-        if not cfg.keep:
-            for p in (rebuilt, kdump_out):
-                if os.path.exists(p):
-                    os.unlink(p)
+        x.remove_unless_kept(cfg, rebuilt, kdump_out)
 
-    for p in problems:
-        print(f"FAIL: {p}")
-    ok = not problems
-    e2e.cleanup(run, ok)
-    if ok:
-        print(f"PASS: the vmcore rebuilt from each of {', '.join(run.trigger_dumps)} equals "
-              "the capture kernel's /proc/vmcore byte for byte; the --kdump output "
-              "reads back equal to it")
-    else:
-        print(f"work dir kept for post-mortem: {run.workdir}")
-    return 0 if ok else 1
+    return x.finish(run, problems, f"the vmcore rebuilt from each of "
+                    f"{', '.join(run.trigger_dumps)} equals the capture kernel's "
+                    "/proc/vmcore byte for byte; the --kdump output reads back equal to it")
 
 
 if __name__ == "__main__":

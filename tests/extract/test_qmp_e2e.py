@@ -28,71 +28,27 @@ FADUMP_WORKDIR, FADUMP_KEEP=1 (keep the dumps and the rebuilt vmcore).
 Exit status: 0 pass, 1 fail, 77 skip.
 """
 
-import glob
 import json
 import os
-import re
-import shlex
 import shutil
 import subprocess
 import sys
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+import extract_e2e as x
+import fadump_e2e as e2e  # noqa: E402 (tests/e2e: on sys.path through extract_e2e)
 
-import fadump_e2e as e2e  # noqa: E402
-
-SKIP = 77
-TOOL_TIMEOUT = 900
-CHUNK = 16 << 20
 REBUILT = "rebuilt.vmcore"
 REBUILT_PTY = "rebuilt-pty.vmcore"
 OUR_BIG_FILES = (REBUILT, REBUILT_PTY)
 OUR_LOGS = ("extract-qmp.log", "extract-qmp-pty.log")
-# "dumping:  42%  123.4 MiB/s  ETA 0:12" (fadump-progress.h)
-PROGRESS = re.compile(r"(dumping|scanning|writing|validating): +(\d+|\?)%  "
-                      r"(?:[\d.]+|--) MiB/s  ETA (?:(?:\d+:)?\d+:\d\d|--)")
 
 
-def say(msg):
-    print(f"[extract-qmp-e2e {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+say = x.say
 
 
-def run_logged(args, log_path):
-    t0 = time.monotonic()
-    # bytes: text mode would turn the progress lines' "\r" into "\n"
-    res = subprocess.run(args, capture_output=True, timeout=TOOL_TIMEOUT)
-    res.stdout = res.stdout.decode(errors="replace")
-    res.stderr = res.stderr.decode(errors="replace")
-    secs = time.monotonic() - t0
-    with open(log_path, "w", newline="") as f:
-        f.write(f"$ {shlex.join(args)}\n# exit {res.returncode}, {secs:.1f}s\n")
-        f.write(res.stdout)
-        if res.stderr:
-            f.write("# stderr:\n" + res.stderr)
-    return res, secs
-
-
-def in_pty(args):
-    """``args`` run by script(1) on a pseudo-terminal (its exit status
-    passed on with -e); the terminal's output is on stdout."""
-    return ["script", "-q", "-e", "-c", shlex.join(args), "/dev/null"]
-
-
-def progress_lines(text):
-    """The last state of every progress line drawn with carriage returns."""
-    out = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        parts = [p.strip() for p in line.split("\r") if p.strip()]
-        draws = [p for p in parts if PROGRESS.fullmatch(p)]
-        if draws:
-            out.append((draws[-1], len(draws)))
-    return out
-
-
-class ToolSocketVM(e2e.VM):
-    """The harness's VM with a second QMP socket for the tool."""
+class ToolSocketVM(x.CaptureBootVM):
+    """The harness's VM with a second QMP socket for the tool, running it
+    once during the capture boot."""
 
     def __init__(self, qemu, workdir, **kwargs):
         self.tool_qmp = os.path.join(os.path.abspath(workdir),
@@ -101,12 +57,8 @@ class ToolSocketVM(e2e.VM):
             "-qmp", f"unix:{self.tool_qmp},server=on,wait=off"]
         super().__init__(qemu, workdir, **kwargs)
 
-    def wait_console(self, regex, *args, **kwargs):
-        m = super().wait_console(regex, *args, **kwargs)
-        if regex.startswith("^FADUMP-TEST: vmcore-size=") and not Running.done:
-            Running.done = True
-            tool_in_capture_boot(self)
-        return m
+    def in_capture_boot(self):
+        tool_in_capture_boot(self)
 
 
 class AtTrigger:
@@ -128,9 +80,9 @@ def tool_at_trigger(vm):
     before = set(os.listdir(work))
 
     pty = os.path.join(work, REBUILT_PTY)
-    res, secs = run_logged(in_pty([tool, "--qmp", vm.tool_qmp, "--tmpdir", work, "-o", pty]),
+    res, secs = x.run_tool(x.in_pty([tool, "--qmp", vm.tool_qmp, "--tmpdir", work, "-o", pty]),
                            os.path.join(work, "extract-qmp-pty.log"))
-    lines = progress_lines(res.stdout)
+    lines = x.progress_lines(res.stdout)
     say(f"fadump-extract --qmp on a pty (script): exit {res.returncode} in {secs:.1f}s; final "
         f"progress lines: " + "; ".join(f"{line!r} ({n} draws)" for line, n in lines))
     pty_size = os.path.getsize(pty) if os.path.exists(pty) else None
@@ -151,7 +103,7 @@ def tool_at_trigger(vm):
 
     rebuilt = os.path.join(work, REBUILT)
     args = [tool, "--qmp", vm.tool_qmp, "--json", "--tmpdir", work, "-o", rebuilt]
-    res, secs = run_logged(args, os.path.join(work, "extract-qmp.log"))
+    res, secs = x.run_tool(args, os.path.join(work, "extract-qmp.log"))
     say(f"fadump-extract --qmp ... --json -o {REBUILT}: exit {res.returncode} in {secs:.1f}s")
     if res.returncode != 0:
         problems.append(f"fadump-extract --qmp exited {res.returncode}: {res.stderr.strip()}")
@@ -171,7 +123,7 @@ def tool_at_trigger(vm):
         problems.append(f"QEMU dumped {qmp.get('dumped')} bytes of {qmp.get('ram_size')} of RAM")
     if info["warnings"]:
         problems.append(f"warnings: {info['warnings']}")
-    if "\r" in res.stderr or PROGRESS.search(res.stderr):
+    if "\r" in res.stderr or x.PROGRESS.search(res.stderr):
         problems.append(f"progress on a stderr that is not a terminal: {res.stderr[:200]!r}")
     if pty_size is not None and pty_size != info["output"]["file_size"]:
         problems.append(f"the pty run wrote {pty_size} bytes, the plain one {info['output']['file_size']}")
@@ -184,7 +136,7 @@ def busy_refused(vm):
     """While the harness's own dump runs, the tool must refuse: QEMU runs
     one dump at a time."""
     tool, problems = AtTrigger.tool, AtTrigger.problems
-    res, secs = run_logged([tool, "--qmp", vm.tool_qmp, "--tmpdir", vm.workdir, "--json"],
+    res, secs = x.run_tool([tool, "--qmp", vm.tool_qmp, "--tmpdir", vm.workdir, "--json"],
                            os.path.join(vm.workdir, "extract-qmp-busy.log"))
     say(f"fadump-extract --qmp during the harness's dump: exit {res.returncode} in {secs:.1f}s: "
         f"{res.stderr.strip()}")
@@ -204,19 +156,8 @@ def hook_trigger_dump():
         AtTrigger.done = True
         say("VM paused at the fadump trigger: fadump-extract --qmp on the second socket")
         tool_at_trigger(vm)
-        # the harness's dump (as _dump_guest_memory), with the tool
-        # started while it runs
-        vm.qmp.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}",
-                                             "format": "elf", "detach": True}, timeout=60)
-        busy_refused(vm)
-        deadline = time.monotonic() + e2e.DUMP_TIMEOUT
-        while True:
-            st = vm.qmp.execute("query-dump", timeout=30)
-            if st["status"] == "completed":
-                return st
-            if st["status"] in ("failed", "none") or time.monotonic() >= deadline:
-                raise e2e.StepFailed(step, f"dump-guest-memory: {st}")
-            time.sleep(0.5)
+        # the harness's dump, with the tool started while it runs
+        return e2e.dump_guest_memory(vm, path, "elf", step, while_running=busy_refused)
 
     e2e._dump_guest_memory = dump
 
@@ -224,12 +165,11 @@ def hook_trigger_dump():
 class Running:
     """The tool during the capture boot, when the VM runs."""
     problems = []
-    done = False
 
 
 def tool_in_capture_boot(vm):
     tool, problems = AtTrigger.tool, Running.problems
-    res, secs = run_logged([tool, "--qmp", vm.tool_qmp, "--tmpdir", vm.workdir, "--json"],
+    res, secs = x.run_tool([tool, "--qmp", vm.tool_qmp, "--tmpdir", vm.workdir, "--json"],
                            os.path.join(vm.workdir, "extract-qmp-running.log"))
     say(f"fadump-extract --qmp in the capture boot (VM running): exit {res.returncode} in "
         f"{secs:.1f}s")
@@ -250,113 +190,48 @@ def tool_in_capture_boot(vm):
                         f"{vm.smp}")
 
 
-def prune(base):
-    for d in glob.glob(os.path.join(base, "run-*")):
-        for name in OUR_BIG_FILES:
-            p = os.path.join(d, name)
-            if os.path.exists(p):
-                os.unlink(p)
-
-
-def first_difference(a, b):
-    off = 0
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        while True:
-            x, y = fa.read(CHUNK), fb.read(CHUNK)
-            if x != y:
-                n = min(len(x), len(y))
-                return off + next((k for k in range(n) if x[k] != y[k]), n)
-            if not x:
-                return None
-            off += len(x)
-
-
-def validate(tool, vmcore, dump, log_path, what, problems, pty=False):
-    args = [tool, "--validate", vmcore, dump]
-    res, secs = run_logged(in_pty(args) if pty else args, log_path)
-    out = res.stdout.replace("\r\n", "\n")
-    say(f"fadump-extract --validate {os.path.basename(vmcore)} {os.path.basename(dump)}"
-        f"{' (pty)' if pty else ''}: exit {res.returncode} in {secs:.1f}s")
-    verdict = [line for line in out.split("\n") if line.startswith("validate")]
-    for line in verdict[:1]:
-        print(f"    {line}")
-    if res.returncode != 0 or not verdict or "MATCH" not in verdict[0]:
-        problems.append(f"--validate with the {what} exited {res.returncode}: {out[-400:]}")
-    if pty:
-        lines = progress_lines(out)
-        say("    progress: " + "; ".join(f"{line} ({n} draws)" for line, n in lines))
-        if not any(line.startswith("validating: 100%") and "ETA 0:00" in line for line, _ in lines):
-            problems.append(f"no final 'validating: 100%' progress line: {lines}")
-
-
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
+    x.set_tag("extract-qmp-e2e")
+    args = x.tool_arg(__doc__)
+    if not args:
         return 2
-    AtTrigger.tool = tool = os.path.abspath(sys.argv[1])
+    AtTrigger.tool = tool = os.path.abspath(args[0])
     if not shutil.which("script"):
         print("SKIP: script(1) (util-linux) is not installed")
-        return SKIP
-    try:
-        cfg = e2e.config_from_env()
-    except e2e.MissingInput as err:
-        print(f"SKIP: {err}")
-        return SKIP
-    e2e.apply_case(cfg, "fadump-pause")
-    if not cfg.workdir and os.environ.get("FADUMP_BUILD_ROOT"):
-        cfg.work_base = os.path.join(os.environ["FADUMP_BUILD_ROOT"], "extract-qmp-e2e-work")
-        prune(cfg.work_base)
+        return x.SKIP
+    cfg = x.config("extract-qmp-e2e-work", OUR_BIG_FILES, case="fadump-pause")
+    if not cfg:
+        return x.SKIP
     e2e.VM = ToolSocketVM
     hook_trigger_dump()
-    try:
-        run = e2e.run_cycle(cfg)
-    except e2e.StepFailed as err:
-        print(f"FAIL: {err}")
-        for line in err.context:
-            print(f"    | {line}")
-        for p in AtTrigger.problems:
-            print(f"FAIL: {p}")
+    run = x.run_cycle(cfg, AtTrigger.problems)
+    if not run:
         return 1
 
     problems = AtTrigger.problems + Running.problems
-    if not Running.done:
+    if not ToolSocketVM.capture_boot_seen:
         problems.append("the tool never ran during the capture boot")
     rebuilt = os.path.join(run.workdir, REBUILT)
     try:
         if not AtTrigger.done:
             problems.append("the harness never took a trigger dump: the tool did not run")
         elif os.path.exists(rebuilt):
-            real_size, ours = os.path.getsize(run.vmcore_path), os.path.getsize(rebuilt)
-            diff = first_difference(rebuilt, run.vmcore_path)
-            if diff is not None:
-                problems.append(f"{REBUILT} ({ours} bytes) differs from the capture kernel's "
-                                f"/proc/vmcore ({real_size} bytes) at byte 0x{diff:x}")
-            else:
-                say(f"{REBUILT} (from QMP) is byte-identical to the capture kernel's /proc/vmcore "
-                    f"({real_size} bytes)")
-            validate(tool, rebuilt, run.trigger_path, os.path.join(run.workdir, "validate-qmp.log"),
-                     "QMP-rebuilt vmcore", problems)
-            validate(tool, run.vmcore_path, run.trigger_path,
-                     os.path.join(run.workdir, "validate-real.log"), "real vmcore", problems,
-                     pty=True)
+            x.compare_rebuilt(rebuilt, run.vmcore_path, f"{REBUILT} (from QMP)", problems)
+            x.validate(tool, rebuilt, run.trigger_path,
+                       os.path.join(run.workdir, "validate-qmp.log"), "QMP-rebuilt vmcore",
+                       problems)
+            x.validate(tool, run.vmcore_path, run.trigger_path,
+                       os.path.join(run.workdir, "validate-real.log"), "real vmcore", problems,
+                       pty=True)
         elif not problems:
             problems.append(f"no {REBUILT}")
     except (OSError, ValueError, KeyError, subprocess.SubprocessError) as err:
         problems.append(f"{type(err).__name__}: {err}")
     finally:
-        if not cfg.keep and os.path.exists(rebuilt):
-            os.unlink(rebuilt)
+        x.remove_unless_kept(cfg, rebuilt)
 
-    for p in problems:
-        print(f"FAIL: {p}")
-    ok = not problems
-    e2e.cleanup(run, ok)
-    if ok:
-        print("PASS: fadump-extract --qmp at the fadump-pause rebuilt the capture kernel's "
-              "/proc/vmcore byte for byte; progress on a terminal only")
-    else:
-        print(f"work dir kept for post-mortem: {run.workdir}")
-    return 0 if ok else 1
+    return x.finish(run, problems, "fadump-extract --qmp at the fadump-pause rebuilt the "
+                    "capture kernel's /proc/vmcore byte for byte; progress on a terminal only")
 
 
 if __name__ == "__main__":

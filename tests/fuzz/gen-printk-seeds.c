@@ -28,9 +28,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gen-printk-seeds DIR\n");
         return 2;
     }
-    for (size_t v = 0; v <= G_N_ELEMENTS(versions); v++) {
+    /* each ring version, then kallsyms base- and place-relative */
+    for (size_t v = 0; v < G_N_ELEMENTS(versions) + 2; v++) {
         for (int be = 0; be <= 1; be++) {
-            gboolean ks = v == G_N_ELEMENTS(versions);
+            gboolean ks = v >= G_N_ELEMENTS(versions);
+            gboolean place = v == G_N_ELEMENTS(versions) + 1;
             GenParams p;
             g_autoptr(GenImage) img = NULL;
             g_autoptr(GByteArray) seed = g_byte_array_new();
@@ -42,7 +44,9 @@ int main(int argc, char **argv)
             p.ram_size = 4u << 20;
             p.boot_mem_size = 1u << 20;
             p.printk = ks ? GEN_PRINTK_NONE : versions[v].v;
-            p.kallsyms = ks;
+            p.kallsyms = !ks ? GEN_KALLSYMS_NONE
+                         : place ? GEN_KALLSYMS_PLACE_RELATIVE
+                                 : GEN_KALLSYMS_BASE_RELATIVE;
             p.big_endian = be;
             p.printk_records = 60;
             img = gen_image_new(&p);
@@ -55,7 +59,8 @@ int main(int argc, char **argv)
                                 strlen(img->vmcoreinfo) + 1);
             g_byte_array_append(seed, img->ram + start, end - start);
             path = g_strdup_printf("%s/%s-%s", argv[1],
-                                   ks ? "kallsyms" : "printk",
+                                   place ? "kallsyms-place-relative"
+                                         : "kallsyms",
                                    be ? "be" : "le");
             if (!ks) {
                 g_free(path);

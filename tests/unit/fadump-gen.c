@@ -376,6 +376,7 @@ static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
     uint64_t tt = 0;
     g_autofree char *big = g_strdup_printf("t%0150d", 7);
     unsigned int n = G_N_ELEMENTS(gen_syms) + 1;
+    gboolean place_relative = img->p.kallsyms == GEN_KALLSYMS_PLACE_RELATIVE;
 
     g_assert(base + 0x4000 <= img->p.boot_mem_size);
     memset(img->ram + base, 0, 0x4000);
@@ -420,21 +421,28 @@ static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
         }
         memcpy(p, tok, len);
         p += len;
+        if (place_relative) {
+            /* offset_to_ptr(): from this entry's own address */
+            off = (uint32_t)(int32_t)((int64_t)off -
+                                      (int64_t)(offsets + 4 * i));
+        }
         gen_put(img->ram + offsets + 4 * i, off, 4, be);
     }
     g_assert(p <= img->ram + offsets);
     gen_put(img->ram + num, n, 4, be);
-    gen_put(img->ram + rel, KERNEL_BASE, 8, be);
     g_string_append_printf(vmci,
         "SYMBOL(kallsyms_names)=%" G_GINT64_MODIFIER "x\n"
         "SYMBOL(kallsyms_num_syms)=%" G_GINT64_MODIFIER "x\n"
         "SYMBOL(kallsyms_token_table)=%" G_GINT64_MODIFIER "x\n"
         "SYMBOL(kallsyms_token_index)=%" G_GINT64_MODIFIER "x\n"
-        "SYMBOL(kallsyms_offsets)=%" G_GINT64_MODIFIER "x\n"
-        "SYMBOL(kallsyms_relative_base)=%" G_GINT64_MODIFIER "x\n",
+        "SYMBOL(kallsyms_offsets)=%" G_GINT64_MODIFIER "x\n",
         KERNEL_BASE + names, KERNEL_BASE + num, KERNEL_BASE + token_table,
-        KERNEL_BASE + token_index, KERNEL_BASE + offsets,
-        KERNEL_BASE + rel);
+        KERNEL_BASE + token_index, KERNEL_BASE + offsets);
+    if (!place_relative) {
+        gen_put(img->ram + rel, KERNEL_BASE, 8, be);
+        g_string_append_printf(vmci, "SYMBOL(kallsyms_relative_base)=%"
+                               G_GINT64_MODIFIER "x\n", KERNEL_BASE + rel);
+    }
 }
 
 void gen_params_default(GenParams *p)

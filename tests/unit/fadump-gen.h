@@ -41,6 +41,14 @@ typedef enum GenPrintk {
     GEN_PRINTK_72,      /* 6.18+ (7.2): such a block stays at the end */
 } GenPrintk;
 
+/* kallsyms tables, and how kallsyms_offsets make addresses */
+typedef enum GenKallsyms {
+    GEN_KALLSYMS_NONE,
+    GEN_KALLSYMS_BASE_RELATIVE,     /* 6.12: u32 + kallsyms_relative_base */
+    GEN_KALLSYMS_PLACE_RELATIVE,    /* 7.2: s32 + its own address, no
+                                       SYMBOL(kallsyms_relative_base) */
+} GenKallsyms;
+
 typedef struct GenPrintkRecord {
     uint64_t seq;
     uint64_t ts_nsec;
@@ -69,7 +77,7 @@ typedef struct GenParams {
     unsigned int printk_size_bits;  /* 2^n bytes of text data */
     const char *const *printk_tail; /* the last texts (NULL-terminated);
                                        NULL: an Oops and a panic */
-    gboolean kallsyms;          /* lay out kallsyms tables (Linux 6.12) */
+    GenKallsyms kallsyms;       /* lay out kallsyms tables */
 } GenParams;
 
 /*

@@ -170,7 +170,7 @@ static void test_symbols(void)
         g_autoptr(Triaged) x = NULL, none = NULL;
 
         params(&p, GEN_LINUX_612, be);
-        p.kallsyms = TRUE;
+        p.kallsyms = GEN_KALLSYMS_BASE_RELATIVE;
         p.clobber_boot = TRUE;
         x = triage(&p);
         g_assert_null(x->t->symbols_error);
@@ -179,15 +179,18 @@ static void test_symbols(void)
         g_assert_cmpstr(x->t->link_symbol, ==, "crash_fadump+0x120/0x400");
 
         /* without the tables: not symbolised, and why */
-        p.kallsyms = FALSE;
+        p.kallsyms = GEN_KALLSYMS_NONE;
         none = triage(&p);
         g_assert_null(none->t->nip_symbol);
         g_assert_nonnull(strstr(none->t->symbols_error, "kallsyms"));
     }
 }
 
-static void test_kallsyms_lookup(void)
+/* Both layouts of kallsyms_offsets: 6.12's base-relative, 7.2's
+ * place-relative (no kallsyms_relative_base) */
+static void test_kallsyms_lookup(gconstpointer data)
 {
+    GenKallsyms layout = GPOINTER_TO_INT(data);
     GenParams p;
     g_autoptr(Triaged) x = NULL;
     g_autoptr(GError) err = NULL;
@@ -208,8 +211,11 @@ static void test_kallsyms_lookup(void)
     };
 
     params(&p, GEN_LINUX_612, TRUE);
-    p.kallsyms = TRUE;
+    p.kallsyms = layout;
     x = triage(&p);
+    g_assert_true((strstr(x->img->vmcoreinfo,
+                          "SYMBOL(kallsyms_relative_base)=") != NULL) ==
+                  (layout == GEN_KALLSYMS_BASE_RELATIVE));
     ks = fadump_kallsyms_load(x->k, x->img->vmcoreinfo, &err);
     g_assert_no_error(err);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -257,7 +263,12 @@ int main(int argc, char **argv)
     g_test_add_func("/crash-triage/panic-and-oops", test_panic_and_oops);
     g_test_add_func("/crash-triage/no-ring", test_no_ring);
     g_test_add_func("/crash-triage/symbols", test_symbols);
-    g_test_add_func("/crash-triage/kallsyms-lookup", test_kallsyms_lookup);
+    g_test_add_data_func("/crash-triage/kallsyms-lookup/base-relative",
+                         GINT_TO_POINTER(GEN_KALLSYMS_BASE_RELATIVE),
+                         test_kallsyms_lookup);
+    g_test_add_data_func("/crash-triage/kallsyms-lookup/place-relative",
+                         GINT_TO_POINTER(GEN_KALLSYMS_PLACE_RELATIVE),
+                         test_kallsyms_lookup);
     g_test_add_func("/crash-triage/no-crashing-cpu", test_no_crashing_cpu);
     return g_test_run();
 }
