@@ -57,7 +57,9 @@ GBytes *fadump_cpu_notes_build(const FadumpRegsave *rs, const FadumpFdh *fdh,
 
         /* the terminator and the rest of the buffer are zero */
         g_byte_array_set_size(buf, size);
-        memset(buf->data + used, 0, size - used);
+        if (size > used) {      /* no CPUs: no buffer, data is NULL */
+            memset(buf->data + used, 0, size - used);
+        }
     }
     if (ret_cpus) {
         *ret_cpus = cpus;

@@ -10,24 +10,28 @@
 #include <sys/stat.h>
 
 #include "fadump-dtb.h"
+#include "fdt-blob.h"
 #include "fadump-byteorder.h"
 #include "fadump-error.h"
 
-gboolean fadump_dtb_parse(const void *blob, size_t len, FadumpDtbInfo *ret,
+gboolean fadump_dtb_parse(const void *data, size_t len, FadumpDtbInfo *ret,
                           GError **error)
 {
     FadumpDtbInfo info = { 0 };
-    const void *prop;
-    int node, plen, rc;
+    g_autoptr(FadumpFdt) fdt = NULL;
+    const void *blob, *prop;
+    int node, plen;
 
-    if (len < sizeof(struct fdt_header) ||
-        (rc = fdt_check_full(blob, len)) != 0) {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
-                    "not a valid device tree blob: %s",
-                    len < sizeof(struct fdt_header) ? "too short"
-                                                    : fdt_strerror(rc));
+    /*
+     * libfdt 1.6.1 trusts the blob's lengths even in fdt_check_full()
+     * (a hostile tree crashes it): lib/fdt checks it with explicit
+     * bounds first, and gives an aligned copy
+     */
+    fdt = fadump_fdt_new_from_data(data, len, "device tree blob", error);
+    if (!fdt) {
         return FALSE;
     }
+    blob = fdt->blob;
     node = fdt_path_offset(blob, "/rtas");
     if (node < 0) {
         g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,

@@ -29,9 +29,10 @@ typedef struct FadumpDtbInfo {
  * @blob: the DTB
  * @len: its size
  * @ret: the result; untouched on failure
- * @error: FADUMP_ERROR_CORRUPT when libfdt rejects the blob,
- *     FADUMP_ERROR_NOT_FOUND when there is no /rtas ibm,kernel-dump (no
- *     dump was active at that boot), and fadump_fdm_decode()'s errors
+ * @error: fadump_fdt_new_from_data()'s errors when @blob is not a valid
+ *     DTB (truncated, corrupt, unsupported), FADUMP_ERROR_NOT_FOUND when
+ *     there is no /rtas ibm,kernel-dump (no dump was active at that
+ *     boot), and fadump_fdm_decode()'s errors
  */
 gboolean fadump_dtb_parse(const void *blob, size_t len, FadumpDtbInfo *ret,
                           GError **error);

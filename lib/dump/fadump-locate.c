@@ -55,13 +55,13 @@ static gboolean fdh_magic_known(FadumpDump *dump, uint64_t addr)
 /* A full check of the structure at @p (@avail bytes readable) */
 static gboolean candidate(FadumpDump *dump, const FadumpMemRange *ram,
                           size_t n_ram, const uint8_t *p, size_t avail,
-                          FadumpRegistration *reg)
+                          FadumpRegistration *reg, GError **error)
 {
     FadumpFdm fdm;
 
-    return fadump_fdm_decode(p, avail, &fdm, NULL) &&
-           fadump_registration_from_fdm(&fdm, reg, NULL) &&
-           fadump_registration_plausible(reg, ram, n_ram, NULL);
+    return fadump_fdm_decode(p, avail, &fdm, error) &&
+           fadump_registration_from_fdm(&fdm, reg, error) &&
+           fadump_registration_plausible(reg, ram, n_ram, error);
 }
 
 gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
@@ -73,6 +73,8 @@ gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
     g_autofree uint8_t *buf = g_malloc(SCAN_CHUNK + FDM_FULL_SIZE);
     g_autoptr(GArray) found = g_array_new(FALSE, TRUE,
                                           sizeof(FadumpFdmCandidate));
+    g_autoptr(GError) rejected = NULL;    /* the first one's reason */
+    uint64_t rejected_addr = 0;
     uint64_t total = 0, done = 0;
 
     for (size_t r = 0; r < n_ram; r++) {
@@ -95,6 +97,7 @@ gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
                 const uint8_t *p = buf + off;
                 uint64_t w = fadump_be64(p);
                 FadumpFdmCandidate c;
+                GError *why = NULL;
 
                 /* version 1, 3 to 10 sections, first at offset 40 */
                 if ((w >> 32) != FADUMP_FDM_FORMAT_VERSION ||
@@ -103,13 +106,17 @@ gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
                     fadump_be32(p + 8) != FADUMP_FDM_HEADER_SIZE) {
                     continue;
                 }
-                if (candidate(dump, ram, n_ram, p, len - off, &c.reg)) {
+                if (candidate(dump, ram, n_ram, p, len - off, &c.reg,
+                              rejected ? NULL : &why)) {
                     c.addr = base + off;
                     c.fdh_known = fdh_magic_known(dump, c.reg.fdh_addr);
                     g_array_append_val(found, c);
                     if (found->len == FADUMP_SCAN_MAX_CANDIDATES) {
                         break;
                     }
+                } else if (why) {
+                    rejected = why;
+                    rejected_addr = base + off;
                 }
             }
             base += step;
@@ -121,6 +128,14 @@ gboolean fadump_fdm_scan(FadumpDump *dump, FadumpProgressFunc progress,
     }
     if (progress && done != total) {
         progress(total, total, progress_data);    /* stopped early */
+    }
+    if (found->len == 0 && rejected) {
+        /* say why, e.g. a truncated dump that lacks what it describes */
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
+                    "no usable dump memory structure; the one at 0x%"
+                    G_GINT64_MODIFIER "x is rejected: %s (is the dump "
+                    "complete?)", rejected_addr, rejected->message);
+        return FALSE;
     }
     *ret = g_steal_pointer(&found);
     return TRUE;

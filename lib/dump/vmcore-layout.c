@@ -288,7 +288,9 @@ gboolean fadump_vmcore_layout_build(const FadumpElfcorehdr *hdr,
     }
     l->header = g_bytes_new_take(header, elfsz);
     g_byte_array_set_size(notes, notes_sz);
-    memset(notes->data + l->notes_len, 0, notes_sz - l->notes_len);
+    if (notes_sz > l->notes_len) {  /* no notes at all: data is NULL */
+        memset(notes->data + l->notes_len, 0, notes_sz - l->notes_len);
+    }
     l->notes = g_byte_array_free_to_bytes(g_steal_pointer(&notes));
     *ret = g_steal_pointer(&l);
     return TRUE;

@@ -174,8 +174,8 @@ static gboolean open_real(RealCore *c, GError **error)
 
         fadump_phdr_decode(table + i * FADUMP_PHDR_SIZE, c->big_endian, &ph);
         g_array_append_val(c->phdrs, ph);
-        if (ph.type != PT_NOTE) {
-            continue;
+        if (ph.type != PT_NOTE || ph.filesz == 0) {
+            continue;   /* an empty PT_NOTE adds nothing (data may be NULL) */
         }
         if (ph.filesz > FADUMP_VALIDATE_MAX_NOTES - c->notes->len) {
             g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED,

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """The fadump-extract command on generated guests (fadump-gen): its exit
-codes, its outputs, --json, and that a failure never leaves a file behind.
+codes, its outputs, --json, and that a failure never leaves a file behind:
+inputs cut at many offsets or with corrupted headers and structures, for
+-o and --validate, exit 3 with the problem named and nothing written.
 
 Usage: test_cli.py FADUMP_EXTRACT FADUMP_GEN   (TAP on stdout)
 """
@@ -9,6 +11,7 @@ import filecmp
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -24,6 +27,178 @@ def gen(d, *args):
 
 def listing(d):
     return sorted(os.listdir(d))
+
+
+def find_all(path, pattern):
+    """File offsets of every occurrence of @pattern in @path"""
+    with open(path, "rb") as f:
+        data = f.read()
+    at, found = data.find(pattern), []
+    while at >= 0:
+        found.append(at)
+        at = data.find(pattern, at + 1)
+    return found
+
+
+def elf_layout(path):
+    """(phoff, [(p_type, p_offset, p_paddr, p_filesz)]) of a little-endian ELF64"""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    phoff, = struct.unpack_from("<Q", head, 32)
+    phnum, = struct.unpack_from("<H", head, 56)
+    phdrs = []
+    for i in range(phnum):
+        t, _, off, _, paddr, filesz = struct.unpack_from("<IIQQQQ", head, phoff + 56 * i)
+        phdrs.append((t, off, paddr, filesz))
+    return phoff, phdrs
+
+
+def file_offset(path, paddr):
+    """Where guest physical @paddr is in a QEMU ELF dump"""
+    for t, off, start, filesz in elf_layout(path)[1]:
+        if t == 1 and start <= paddr < start + filesz:
+            return off + paddr - start
+    raise ValueError(f"0x{paddr:x} not in {path}")
+
+
+def cut(src, dst, size):
+    with open(src, "rb") as s, open(dst, "wb") as d:
+        remaining = size
+        while remaining:
+            chunk = s.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            d.write(chunk)
+            remaining -= len(chunk)
+
+
+def patched(src, dst, edits):
+    shutil.copyfile(src, dst)
+    with open(dst, "r+b") as f:
+        for off, data in edits:
+            f.seek(off)
+            f.write(data)
+
+
+def input_error(name, args, words, outdir, code=3):
+    """fadump-extract ARGS fails with @code, its message has one of @words, and
+    @outdir (where -o writes) is left as it was: no output, no temporary"""
+    before = listing(outdir)
+    r = run(*args)
+    left = sorted(set(listing(outdir)) - set(before))
+    check(f"{name}: exit {code}, says {words[0]!r}, nothing left",
+          r.returncode == code and any(w in r.stderr or w in r.stdout for w in words)
+          and not left, f"exit {r.returncode}; left {left}; {r.stderr.strip()[:300]}")
+
+
+def robustness(top):
+    """Truncated and corrupted inputs: exit 3, the problem named, nothing left behind"""
+    d, d61 = os.path.join(top, "612-le"), os.path.join(top, "61-le")
+    dump, vmcore, raw = (os.path.join(d, n) for n in ("dump.elf", "expected.vmcore", "ram.raw"))
+    dump61 = os.path.join(d61, "dump.elf")
+    work = os.path.join(top, "bad")
+    out = os.path.join(top, "out")
+    os.makedirs(work, exist_ok=True)
+    os.makedirs(out, exist_ok=True)
+    target = os.path.join(out, "vmcore")
+    bad = os.path.join(work, "bad")
+    size = os.path.getsize(dump)
+    phoff, phdrs = elf_layout(dump)
+    notes_off = next(off for t, off, _, _ in phdrs if t == 4)
+    mem_off = next(off for t, off, _, _ in phdrs if t == 1)
+    with open(os.path.join(d, "fdm-addr")) as f:
+        fdm = int(f.read(), 16)
+    truncated = ["truncated", "shorter than", "beyond", "not a dump this tool reads"]
+
+    # -o: the dump cut anywhere, header to the last byte
+    for at in sorted({0, 1, 4, 16, 40, 63, 64, 65, 127, phoff - 1, phoff, phoff + 55,
+                      phoff + 56 * len(phdrs) - 1, notes_off, notes_off + 100,
+                      mem_off - 1, mem_off, mem_off + 1, file_offset(dump, fdm) + 8,
+                      size // 3, size // 2, size - 4096, size - 12, size - 1}):
+        cut(dump, bad, at)
+        input_error(f"-o, dump cut at {at}", [bad, "-o", target], truncated, out)
+    for at in (64, 1000, os.path.getsize(dump61) // 2, os.path.getsize(dump61) - 1):
+        cut(dump61, bad, at)
+        input_error(f"-o, 6.1 dump cut at {at}", [bad, "-o", target], truncated, out)
+    # a raw image cut short: its registration points past the end
+    for at in (9 << 20, 17 << 20, os.path.getsize(raw) - 1):
+        cut(raw, bad, at)
+        input_error(f"-o, raw image cut at {at}", ["--raw-base", "0", bad, "-o", target],
+                    ["is the dump complete", "not in the dump",
+                     "does not hold"], out)
+
+    # -o: corrupted headers and structures, each named
+    fdm_off = file_offset(dump, fdm)
+    fdh61 = find_all(dump61, b"FNIPMDAF")
+    ehdr61 = [o for o in find_all(dump61, b"\x7fELF") if fdh61 and o > fdh61[0]][:1]
+    corrupt = [
+        ("ELF magic", dump, [(0, b"\x7fELG")], [], ["not a dump this tool reads"]),
+        ("e_phentsize", dump, [(54, b"\x20\x00")], [], ["program header size"]),
+        ("PT_LOAD p_offset", dump, [(phoff + 56 + 8, struct.pack("<Q", 1 << 60))], [],
+         ["truncated dump"]),
+        ("PT_LOAD p_filesz", dump, [(phoff + 56 + 32, struct.pack("<Q", 1 << 50))], [],
+         ["exceeds p_memsz"]),
+        ("fdm version", dump, [(fdm_off, b"\0\0\0\x07")], ["--fdm-addr", hex(fdm)],
+         ["format version 7"]),
+        ("fdm section count", dump, [(fdm_off + 4, b"\0\x77")], ["--fdm-addr", hex(fdm)],
+         ["119 sections"]),
+        ("crash-info header magic", dump,
+         [(o, b"XXXXXXXX") for o in find_all(dump, b"GISPMDAF")], [], ["crash-info header"]),
+        ("register save area magic", dump,
+         [(o, b"XXXXXXX") for o in find_all(dump, b"REGSAVE")], [], ["register save area"]),
+        ("VMCOREINFO PAGESIZE", dump,
+         [(o, b"PAGESIZE=6553x") for o in find_all(dump, b"PAGESIZE=65536")], [],
+         ["PAGESIZE=6553x"]),
+        ("6.1 ELF core header class", dump61, [(o + 4, b"\x01") for o in ehdr61], [],
+         ["ELF core header"]),
+        ("6.1 ELF core header e_phnum", dump61, [(o + 56, b"\xff\xff") for o in ehdr61], [],
+         ["ELF core header"]),
+        ("6.1 ELF core header PT_NOTE offset", dump61,
+         [(o + 64 + 56 + 8, struct.pack("<Q", 1 << 40)) for o in ehdr61], [],
+         ["ELF core header"]),
+    ]
+    for name, src, edits, extra, words in corrupt:
+        if not edits:
+            check(f"-o, corrupt {name}: found where to corrupt", False)
+            continue
+        patched(src, bad, edits)
+        input_error(f"-o, corrupt {name}", [*extra, bad, "-o", target], words, out)
+
+    # --validate: the vmcore under test cut or corrupt in its headers and
+    # notes (exit 3; cut in its data it is a mismatch naming the size: 1);
+    # with -o too, nothing is written either way
+    vsize = os.path.getsize(vmcore)
+    vphoff, vphdrs = elf_layout(vmcore)
+    vnotes = next(off for t, off, _, _ in vphdrs if t == 4)
+    for at in sorted({0, 1, 10, 63, 64, vphoff + 55, vnotes - 1, vnotes + 1, vnotes + 200}):
+        cut(vmcore, bad, at)
+        input_error(f"--validate, vmcore cut at {at}", ["--validate", bad, dump, "-o", target],
+                    ["beyond the file", "not an ELF64"], out)
+    for at in (vsize // 2, vsize - 1):
+        cut(vmcore, bad, at)
+        input_error(f"--validate, vmcore cut at {at} (data)", ["--validate", bad, dump],
+                    [f"size: {at} bytes, rebuilt {vsize}"], out, code=1)
+    for name, edits, words in (
+            ("ELF magic", [(1, b"X")], ["not an ELF64 file"]),
+            ("e_phentsize", [(54, b"\x20\x00")], ["program header size 32"]),
+            ("e_phoff", [(32, struct.pack("<Q", 1 << 40))], ["end beyond the file"]),
+            ("PT_NOTE p_filesz", [(vphoff + 32, struct.pack("<Q", 1 << 40))],
+             ["bytes of notes"]),
+            ("PT_NOTE p_offset", [(vphoff + 8, struct.pack("<Q", 1 << 40))],
+             ["ends beyond the file"])):
+        patched(vmcore, bad, edits)
+        input_error(f"--validate, vmcore with corrupt {name}",
+                    ["--validate", bad, dump, "-o", target], words, out)
+    # --validate of a good vmcore against a cut or corrupt dump
+    for at in (100, size // 2, size - 1):
+        cut(dump, bad, at)
+        input_error(f"--validate, dump cut at {at}", ["--validate", vmcore, bad, "-o", target],
+                    truncated, out)
+    patched(dump, bad, [(o, b"XXXXXXX") for o in find_all(dump, b"REGSAVE")])
+    input_error("--validate, dump with corrupt register save area",
+                ["--validate", vmcore, bad, "-o", target], ["register save area"], out)
+    check("robustness: the output directory stayed empty", listing(out) == [], listing(out))
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def vmcore_dmesg():
@@ -217,6 +392,8 @@ def main():
         check("unwritable output exits 4", r.returncode == 4, r.stderr)
         check("unwritable output: nothing left", listing(d) == listing(d) and
               not any(n.startswith(".") for n in listing(d)), listing(d))
+
+        robustness(top)
 
         r = run("--help")
         check("--help documents the exit codes", r.returncode == 0 and "Exit status:" in r.stdout

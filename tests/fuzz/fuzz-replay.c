@@ -4,12 +4,20 @@
  * ordinary tests (meson suite 'fuzz') without libFuzzer.  A crash, or a
  * sanitizer report when built with them, fails the test.
  *
- * Usage: fuzz-replay [--generated] [--mutate|--plain] [FILE|DIR]...
- *   --generated  also use the trees fdt-test-trees.c builds (first boot,
- *                capture boot, no fadump, SMT) as inputs
+ * Usage: fuzz-replay [--stride N] [--generated] [--mutate|--plain]
+ *                    [FILE|DIR]...
+ *        fuzz-replay --write-seeds DIR
+ *   --generated  also use the target's generated inputs (its
+ *                fuzz_target_seeds(): e.g. the trees of fdt-test-trees.c,
+ *                the guests of fadump-gen.c) as inputs
  *   --mutate     for the inputs that follow (and the generated ones), also
  *                run their truncations, byte changes and corrupted header
  *                fields; --plain: only the inputs themselves (default)
+ *   --stride N   run one mutation in N (slow targets; the inputs
+ *                themselves always run)
+ *   --write-seeds  write the generated inputs to DIR (a libFuzzer corpus)
+ * Environment: FUZZ_REPLAY_LAST=FILE writes each input to FILE before
+ *   running it, so that FILE holds the input of a crash.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,23 +26,31 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fdt-test-trees.h"
+#include "fuzz-target.h"
 
 #define REPLAY_MAX_INPUT           (16u * 1024 * 1024 + 1)
 #define HEADER_FIELDS       10      /* 32-bit fields of a DTB header */
 #define SAMPLED_BYTES       100     /* byte positions changed per input */
 #define CUTS                128     /* truncations of a big input */
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 typedef struct Stats {
     unsigned long inputs;
+    const char *last;
+    unsigned int stride;        /* run one mutation in this many */
+    unsigned long mutations;
 } Stats;
 
 static void run(Stats *st, const uint8_t *data, size_t size)
 {
     /* a copy of exactly @size bytes: reads past it are caught by ASan */
     g_autofree uint8_t *copy = g_memdup2(data, size ? size : 1);
+
+    /* FUZZ_REPLAY_LAST=FILE: each input goes there first (reproducers) */
+    if (st->last && !g_file_set_contents(st->last, (const char *)data,
+                                         size, NULL)) {
+        fprintf(stderr, "fuzz-replay: cannot write %s\n", st->last);
+        abort();
+    }
 
     LLVMFuzzerTestOneInput(copy, size);
     st->inputs++;
@@ -48,6 +64,14 @@ static void put_be32(uint8_t *p, uint32_t v)
     p[3] = v;
 }
 
+/* A mutation: one in --stride of them is run */
+static void run_mutation(Stats *st, const uint8_t *data, size_t size)
+{
+    if (st->mutations++ % st->stride == 0) {
+        run(st, data, size);
+    }
+}
+
 /* Truncations, byte changes, header fields set to boundary values */
 static void mutate(Stats *st, const uint8_t *seed, size_t size)
 {
@@ -58,7 +82,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
     size_t stride = size > CUTS ? size / CUTS + 1 : 1;
 
     for (size_t cut = 0; cut < size; cut += cut < 64 ? 1 : stride) {
-        run(st, seed, cut);
+        run_mutation(st, seed, cut);
     }
     for (int f = 0; f < HEADER_FIELDS && (size_t)(4 * f + 4) <= size; f++) {
         const uint32_t edge[] = {
@@ -70,7 +94,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
         for (size_t e = 0; e < G_N_ELEMENTS(edge); e++) {
             memcpy(buf, seed, size);
             put_be32(buf + 4 * f, edge[e]);
-            run(st, buf, size);
+            run_mutation(st, buf, size);
         }
     }
     memcpy(buf, seed, size);
@@ -81,7 +105,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
 
         for (size_t v = 0; v < G_N_ELEMENTS(values); v++) {
             buf[at] = values[v];
-            run(st, buf, size);
+            run_mutation(st, buf, size);
         }
         buf[at] = seed[at];
     }
@@ -94,7 +118,7 @@ static void mutate(Stats *st, const uint8_t *seed, size_t size)
 
         for (size_t w = 0; w < G_N_ELEMENTS(words); w++) {
             put_be32(buf + at, words[w]);
-            run(st, buf, size);
+            run_mutation(st, buf, size);
         }
         memcpy(buf + at, seed + at, 4);
     }
@@ -157,36 +181,77 @@ static gboolean one_path(Stats *st, const char *path, gboolean do_mutate)
     return TRUE;
 }
 
+/* A target without generated inputs */
+__attribute__((weak)) void fuzz_target_seeds(FuzzSeedFunc add, void *opaque)
+{
+}
+
+typedef struct SeedRun {
+    Stats *st;
+    gboolean do_mutate;
+} SeedRun;
+
+static void run_seed(const char *name, const uint8_t *data, size_t size,
+                     void *opaque)
+{
+    SeedRun *sr = opaque;
+
+    one_input(sr->st, data, size, sr->do_mutate);
+    printf("# generated %s: %zu bytes\n", name, size);
+}
+
 static void generated(Stats *st, gboolean do_mutate)
 {
-    uint8_t fdm[200];
-    TTSpec specs[] = {
-        { 0 },                                          /* first boot */
-        { .kernel_dump = fdm, .kernel_dump_len = 200 }, /* capture boot */
-        { .no_fadump = TRUE },
-        { .cpus = 2, .threads = 8, .max_cores = 4, .hpte_size = 1 << 24 },
-    };
+    SeedRun sr = { st, do_mutate };
 
-    tt_fdm(fdm, 0xde0);
-    for (size_t i = 0; i < G_N_ELEMENTS(specs); i++) {
-        size_t len;
-        g_autofree void *blob = tt_blob(&specs[i], &len);
+    fuzz_target_seeds(run_seed, &sr);
+}
 
-        one_input(st, blob, len, do_mutate);
-        printf("# generated tree %zu: %zu bytes\n", i, len);
+typedef struct SeedWrite {
+    const char *dir;
+    unsigned int n;
+    gboolean failed;
+} SeedWrite;
+
+static void write_seed(const char *name, const uint8_t *data, size_t size,
+                       void *opaque)
+{
+    SeedWrite *sw = opaque;
+    g_autofree char *base = g_strdup_printf("seed-%03u-%s", sw->n++, name);
+    g_autofree char *path = NULL;
+    g_autoptr(GError) err = NULL;
+
+    g_strcanon(base, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "-_.", '_');
+    path = g_build_filename(sw->dir, base, NULL);
+    if (!g_file_set_contents(path, (const char *)data, size, &err)) {
+        fprintf(stderr, "fuzz-replay: %s\n", err->message);
+        sw->failed = TRUE;
     }
-    /* the structure alone, as ibm,kernel-dump bytes */
-    one_input(st, fdm, sizeof(fdm), do_mutate);
 }
 
 int main(int argc, char **argv)
 {
     gboolean gen = FALSE, do_mutate = FALSE, gen_mutate = FALSE;
-    Stats st = { 0 };
+    Stats st = { .last = g_getenv("FUZZ_REPLAY_LAST"), .stride = 1 };
     int files = 0;
 
+    if (argc == 3 && !strcmp(argv[1], "--write-seeds")) {
+        SeedWrite sw = { argv[2], 0, FALSE };
+
+        if (g_mkdir_with_parents(argv[2], 0755) < 0) {
+            perror(argv[2]);
+            return 1;
+        }
+        fuzz_target_seeds(write_seed, &sw);
+        printf("%u seeds written to %s\n", sw.n, argv[2]);
+        return sw.failed;
+    }
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--generated")) {
+        if (!strcmp(argv[i], "--stride") && i + 1 < argc) {
+            int n = atoi(argv[++i]);    /* not in MAX(): evaluated twice */
+
+            st.stride = MAX(1, n);
+        } else if (!strcmp(argv[i], "--generated")) {
             gen = TRUE;
         } else if (!strcmp(argv[i], "--mutate")) {
             gen_mutate = TRUE;
@@ -196,7 +261,9 @@ int main(int argc, char **argv)
         generated(&st, gen_mutate);
     }
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--mutate")) {
+        if (!strcmp(argv[i], "--stride")) {
+            i++;
+        } else if (!strcmp(argv[i], "--mutate")) {
             do_mutate = TRUE;
         } else if (!strcmp(argv[i], "--plain")) {
             do_mutate = FALSE;
@@ -208,8 +275,9 @@ int main(int argc, char **argv)
         }
     }
     if (!gen && !files) {
-        fprintf(stderr, "usage: %s [--generated] [--mutate|--plain]"
-                " [FILE|DIR]...\n", argv[0]);
+        fprintf(stderr, "usage: %s [--stride N] [--generated] "
+                "[--mutate|--plain] [FILE|DIR]...\n"
+                "       %s --write-seeds DIR\n", argv[0], argv[0]);
         return 2;
     }
     printf("%lu inputs, no crash\n", st.inputs);

@@ -370,6 +370,30 @@ int main(int argc, char **argv)
         }
     }
 
+    /*
+     * Before writing: a vmcore under test that cannot be read stops the
+     * run with nothing written
+     */
+    if (o.validate) {
+        gint64 t0 = g_get_monotonic_time();
+        FadumpValidateOptions vopts = {
+            .progress = fadump_progress_update,
+            .progress_data = &meter,
+        };
+        gboolean ok;
+
+        fadump_progress_start(&meter, "validating", progress);
+        ok = fadump_vmcore_validate_with(analysis->layout, dump, o.validate,
+                                         &vopts, &validation, &err);
+        fadump_progress_end(&meter);
+        if (!ok) {
+            return finish(&r, &o, EXIT_INPUT, err);
+        }
+        r.validated = o.validate;
+        r.validation = validation;
+        r.validate_seconds = (g_get_monotonic_time() - t0) / 1e6;
+    }
+
     if (o.output) {
         FadumpWriteOptions wopts = {
             .no_copy_range = o.no_copy_range,
@@ -406,23 +430,6 @@ int main(int argc, char **argv)
     }
 
     if (o.validate) {
-        gint64 t0 = g_get_monotonic_time();
-        FadumpValidateOptions vopts = {
-            .progress = fadump_progress_update,
-            .progress_data = &meter,
-        };
-        gboolean ok;
-
-        fadump_progress_start(&meter, "validating", progress);
-        ok = fadump_vmcore_validate_with(analysis->layout, dump, o.validate,
-                                         &vopts, &validation, &err);
-        fadump_progress_end(&meter);
-        if (!ok) {
-            return finish(&r, &o, EXIT_INPUT, err);
-        }
-        r.validated = o.validate;
-        r.validation = validation;
-        r.validate_seconds = (g_get_monotonic_time() - t0) / 1e6;
         if (text) {
             extract_report_text_validation(&r, text);
         }
