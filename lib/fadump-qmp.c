@@ -143,6 +143,10 @@ static ReadResult read_message(FadumpQmp *q, gint64 deadline,
         if (!g_socket_condition_timed_wait(q->sock, G_IO_IN, left, NULL,
                                            &err)) {
             if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+                /* poll() counts milliseconds: it may wake a little early */
+                if (g_get_monotonic_time() < deadline) {
+                    continue;
+                }
                 return READ_TIMEOUT;
             }
             g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO, "%s: %s",
