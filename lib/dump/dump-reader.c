@@ -23,6 +23,8 @@ static const FadumpDumpFormat *const formats[] = {
 
 /* Reads this large give their pages of the mapping back afterwards */
 #define DROP_AFTER_READ     (1u << 20)
+/* The smallest header of a format that has one: an ELF64 file header */
+#define DUMP_MIN_SIZE       64
 
 struct FadumpDump {
     FadumpDumpFile file;
@@ -151,6 +153,14 @@ FadumpDump *fadump_dump_open(const char *path, const FadumpDumpOptions *opts,
             return NULL;
         }
         return g_steal_pointer(&dump);
+    }
+    if (dump->file.size < DUMP_MIN_SIZE) {
+        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED,
+                    "%s: %s (%" G_GUINT64_FORMAT " bytes): shorter than "
+                    "any dump this tool reads", path,
+                    dump->file.size ? "not a dump" : "the file is empty",
+                    dump->file.size);
+        return NULL;
     }
     g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED,
                 "%s: not a dump this tool reads (an ELF core or a "

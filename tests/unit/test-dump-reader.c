@@ -319,6 +319,34 @@ static void test_open_errors(void)
     g_clear_error(&err);
     g_assert_null(fadump_dump_open(dir, NULL, &err));
     g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG);
+    g_clear_error(&err);
+}
+
+/* Files too short for any header: said so, not "not a dump" */
+static void test_too_short(void)
+{
+    g_autofree char *path = tmp_path("short");
+    static const struct {
+        const char *data;
+        size_t len;
+        const char *says;
+    } cases[] = {
+        { "", 0, "the file is empty (0 bytes)" },
+        { "x", 1, "not a dump (1 bytes)" },
+        { "KDUMP  ", 7, "not a dump (7 bytes)" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) err = NULL;
+
+        g_assert_true(g_file_set_contents(path, cases[i].data, cases[i].len,
+                                          NULL));
+        g_assert_null(fadump_dump_open(path, NULL, &err));
+        g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED);
+        g_assert_nonnull(strstr(err->message, cases[i].says));
+        g_assert_nonnull(strstr(err->message, "shorter than any dump"));
+    }
+    g_unlink(path);
 }
 
 int main(int argc, char **argv)
@@ -345,6 +373,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dump-reader/elf/refusals", test_elf_refusals);
     g_test_add_func("/dump-reader/elf/header-damage", test_elf_header_damage);
     g_test_add_func("/dump-reader/open-errors", test_open_errors);
+    g_test_add_func("/dump-reader/too-short", test_too_short);
     {
         int rc = g_test_run();
         g_autofree char *dir = tmp_path("");

@@ -444,8 +444,8 @@ static void test_truncated(Fixture *f, gconstpointer data)
     extract_must_fail(f, input, NULL, FADUMP_ERROR_TRUNCATED,
                       "shorter than an ELF64 header");
     truncate_file(input, 0);
-    extract_must_fail(f, input, NULL, FADUMP_ERROR_UNSUPPORTED,
-                      "not a dump this tool reads");
+    extract_must_fail(f, input, NULL, FADUMP_ERROR_TRUNCATED,
+                      "the file is empty");
 
     /* old layout: no section data, memory cut */
     gen_write_qemu_elf(img, input, GEN_ELF_QEMU_OLD, TRUE, 2);
