@@ -175,7 +175,9 @@ def one_firmware(fw, cfg, tool, workdir, out):
         # -- crash, memory-preserving reset, capture boot --------------------
         wait_event(vm, ("SHUTDOWN",), TRIGGER_TIMEOUT, "the platform's reset request")
         info_trigger = vm.qmp.execute("query-fadump", timeout=30)
-        vm.qmp.execute("set-action", {"reboot": "reset", "shutdown": "poweroff",
+        # Without a disk the capture kernel powers off within a second of
+        # init: keep QEMU (and its tree) there for dumpdtb (shutdown=pause)
+        vm.qmp.execute("set-action", {"reboot": "reset", "shutdown": "pause",
                                       "panic": "shutdown"}, timeout=30)
         vm.skip_console()
         vm.qmp.execute("system_reset", timeout=30)
