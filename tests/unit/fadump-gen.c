@@ -493,6 +493,27 @@ typedef struct Load {
     uint64_t paddr, size, src;
 } Load;
 
+/*
+ * An ELF64 ET_CORE file header for EM_PPC64 at @e (64 zeroed bytes):
+ * program headers at @phoff, @phnum of them (0xffff: PN_XNUM)
+ */
+static void put_core_ehdr(uint8_t *e, gboolean be, uint64_t phoff,
+                          uint32_t e_flags, unsigned int phnum)
+{
+    memcpy(e, "\177ELF", 4);
+    e[4] = 2;                       /* ELFCLASS64 */
+    e[5] = be ? 2 : 1;              /* ELFDATA2MSB / LSB */
+    e[6] = 1;                       /* EV_CURRENT */
+    gen_put(e + 16, 4, 2, be);      /* ET_CORE */
+    gen_put(e + 18, 21, 2, be);     /* EM_PPC64 */
+    gen_put(e + 20, 1, 4, be);
+    gen_put(e + 32, phoff, 8, be);
+    gen_put(e + 48, e_flags, 4, be);
+    gen_put(e + 52, 64, 2, be);     /* e_ehsize */
+    gen_put(e + 54, 56, 2, be);     /* e_phentsize */
+    gen_put(e + 56, phnum, 2, be);
+}
+
 /* /proc/vmcore from its notes and loads (fs/proc/vmcore.c by hand) */
 static GByteArray *assemble_vmcore(const GenImage *img, GByteArray *notes,
                                    const Load *loads, unsigned int nloads,
@@ -510,18 +531,7 @@ static GByteArray *assemble_vmcore(const GenImage *img, GByteArray *notes,
     g_byte_array_set_size(out, off);
     memset(out->data, 0, off);
     e = out->data;
-    memcpy(e, "\177ELF", 4);
-    e[4] = 2;
-    e[5] = be ? 2 : 1;
-    e[6] = 1;
-    gen_put(e + 16, 4, 2, be);
-    gen_put(e + 18, 21, 2, be);
-    gen_put(e + 20, 1, 4, be);
-    gen_put(e + 32, 64, 8, be);
-    gen_put(e + 48, e_flags, 4, be);
-    gen_put(e + 52, 64, 2, be);
-    gen_put(e + 54, 56, 2, be);
-    gen_put(e + 56, phnum, 2, be);
+    put_core_ehdr(e, be, 64, e_flags, phnum);
     ph = e + 64;
     gen_put(ph, 4, 4, be);
     gen_put(ph + 8, elfsz, 8, be);
@@ -702,18 +712,7 @@ static void write_elfcorehdr_61(GenImage *img, uint64_t at,
     uint8_t *e = img->ram + at, *ph;
 
     memset(e, 0, 64 + 56 * (2 + nloads));
-    memcpy(e, "\177ELF", 4);
-    e[4] = 2;
-    e[5] = be ? 2 : 1;
-    e[6] = 1;
-    gen_put(e + 16, 4, 2, be);
-    gen_put(e + 18, 21, 2, be);
-    gen_put(e + 20, 1, 4, be);
-    gen_put(e + 32, 64, 8, be);
-    gen_put(e + 48, e_flags, 4, be);
-    gen_put(e + 52, 64, 2, be);
-    gen_put(e + 54, 56, 2, be);
-    gen_put(e + 56, 2 + nloads, 2, be);
+    put_core_ehdr(e, be, 64, e_flags, 2 + nloads);
     ph = e + 64;
     gen_put(ph, 4, 4, be);                          /* CPU notes, empty */
     ph += 56;
@@ -911,18 +910,8 @@ void gen_write_qemu_elf(const GenImage *img, const char *path,
     g_byte_array_set_size(head, notes_off);
     memset(head->data, 0, notes_off);
     e = head->data;
-    memcpy(e, "\177ELF", 4);
-    e[4] = 2;
-    e[5] = be ? 2 : 1;
-    e[6] = 1;
-    gen_put(e + 16, 4, 2, be);
-    gen_put(e + 18, 21, 2, be);
-    gen_put(e + 20, 1, 4, be);
-    gen_put(e + 32, phoff, 8, be);
+    put_core_ehdr(e, be, phoff, 0, xnum ? 0xffff : phnum);
     gen_put(e + 40, shoff, 8, be);
-    gen_put(e + 52, 64, 2, be);
-    gen_put(e + 54, 56, 2, be);
-    gen_put(e + 56, xnum ? 0xffff : phnum, 2, be);
     gen_put(e + 58, shnum ? 64 : 0, 2, be);
     gen_put(e + 60, shnum, 2, be);
     gen_put(e + 62, layout == GEN_ELF_QEMU_NEW ? 1 : 0, 2, be);
