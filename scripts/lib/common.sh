@@ -10,6 +10,12 @@ FADUMP_CACHE=${FADUMP_CACHE:-$HOME/.cache/qemu-fadump}
 FADUMP_PYTHON=/usr/bin/python3
 # Firmware (slof.bin, vof.bin) from Debian's qemu-system-data.
 FADUMP_FIRMWARE_DIR=${FADUMP_FIRMWARE_DIR:-/usr/share/qemu}
+# The QEMU patch series (a directory of qemu-patches/) that scripts use when
+# not told otherwise (build-qemu/qemu-dev --series NAME, or this variable),
+# and whose QEMU the e2e tests, the demo and the benchmarks run (FADUMP_QEMU).
+# 10.0 until the 10.2 series has what the e2e harness needs; then flip this
+# one line to 10.2.
+FADUMP_QEMU_SERIES=${FADUMP_QEMU_SERIES:-10.0}
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

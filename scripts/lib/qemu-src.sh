@@ -1,13 +1,47 @@
 # QEMU source handling shared by scripts/build-qemu, scripts/qemu-dev and
 # tests/patches/check-series.sh: fetch and verify the base tarball, unpack
-# it into a git tree, apply the qemu-patches/ series, configure, run
+# it into a git tree, apply a qemu-patches/ series, configure, run
 # checkpatch, export the series.  Source after common.sh; do not run it.
 # shellcheck shell=bash
 
-# The series directory (BASE + NNNN-*.patch).  Overridable so a scratch copy
-# can be used, e.g. when trying out `qemu-dev export`.
-QEMU_PATCHES_DIR=${QEMU_PATCHES_DIR:-$FADUMP_TOP/qemu-patches}
+# A series is a directory of qemu-patches/ (BASE + NNNN-*.patch) and is
+# named after it: qemu-patches/10.2/ is series 10.2.  FADUMP_QEMU_SERIES
+# (common.sh: the default) selects one, qemu_series_use switches to another.
+# QEMU_PATCHES_DIR, when set in the environment, overrides the directory of
+# whichever series is selected (e.g. a scratch copy when trying out
+# `qemu-dev export`); the series' name still names its build cache and dev
+# tree.  `-` not `:-`: a second `source` keeps what the first one saw.
+QEMU_PATCHES_TOP=$FADUMP_TOP/qemu-patches
+QEMU_PATCHES_DIR_OVERRIDE=${QEMU_PATCHES_DIR_OVERRIDE-${QEMU_PATCHES_DIR:-}}
 QEMU_SRC_CACHE=$FADUMP_CACHE/src
+
+# qemu_series_use NAME: select series NAME: sets FADUMP_QEMU_SERIES and
+# QEMU_PATCHES_DIR (qemu-patches/NAME unless overridden).
+qemu_series_use() {
+    case $1 in
+        '' | .* | *[!A-Za-z0-9._-]*)
+            die "bad series name '$1': a directory of qemu-patches/ ($(qemu_series_list | tr '\n' ' '| sed 's/ $//'))" ;;
+    esac
+    FADUMP_QEMU_SERIES=$1
+    QEMU_PATCHES_DIR=${QEMU_PATCHES_DIR_OVERRIDE:-$QEMU_PATCHES_TOP/$1}
+}
+
+# qemu_series_list: every series, one name a line, newest QEMU first: the
+# directories of qemu-patches/ that have a BASE.
+qemu_series_list() {
+    local b
+    for b in "$QEMU_PATCHES_TOP"/*/BASE; do
+        [ -f "$b" ] || continue
+        b=${b%/BASE}
+        printf '%s\n' "${b##*/}"
+    done | sort -V -r
+}
+
+# qemu_series_var NAME: the environment variable that holds the path of
+# series NAME's qemu-system-ppc64 (scripts/check): FADUMP_QEMU_10_2.
+qemu_series_var() { printf 'FADUMP_QEMU_%s\n' "${1//[^A-Za-z0-9]/_}"; }
+
+qemu_series_use "$FADUMP_QEMU_SERIES"
 
 # Fixed identity and config for the git trees these scripts create, so they
 # work on a machine without any git configuration.
@@ -33,7 +67,9 @@ QEMU_CONFIGURE_ARGS=(
 )
 
 # The series' own qtest, built with QEMU and run by tests/qemu/run-qtest.sh
-# (path relative to the build directory).
+# (path relative to the build directory; its source, $QEMU_QTEST.c relative
+# to the source tree, is added by the series: a series without it, such as
+# a base-only one, builds QEMU alone and its qtest test skips).
 QEMU_QTEST=tests/qtest/spapr-fadump-test
 
 # qgit ARGS...: git with the fixed identity, never pausing for a pager.
@@ -47,7 +83,8 @@ qgit() {
 # QEMU_TARBALL (cache path) and QEMU_SERIES (array of patch paths, sorted).
 qemu_src_load() {
     local base=$QEMU_PATCHES_DIR/BASE v
-    [ -f "$base" ] || die "$base not found (QEMU_PATCHES_DIR=$QEMU_PATCHES_DIR)"
+    [ -f "$base" ] ||
+        die "series $FADUMP_QEMU_SERIES: $base not found (series: $(qemu_series_list | tr '\n' ' ' | sed 's/ $//'))"
     QEMU_VERSION= QEMU_DEB_SOURCE= QEMU_ORIG_TARBALL= QEMU_ORIG_SHA256=
     # shellcheck disable=SC1090
     source "$base"
@@ -78,6 +115,21 @@ qemu_src_sha256_ok() {
     return 1
 }
 
+# qemu_src_other_revisions NAME VERSION: the Debian versions of source
+# package NAME in the deb-src lists that share VERSION's upstream version
+# (all but the Debian revision; so its orig tarball), VERSION itself
+# excluded, newest first.
+qemu_src_other_revisions() {
+    local name=$1 version=$2 v
+    apt-cache showsrc "$name" 2>/dev/null | sed -n 's/^Version: //p' |
+        sort -u -V -r |
+        while IFS= read -r v; do
+            if [ "${v%-*}" = "${version%-*}" ] && [ "$v" != "$version" ]; then
+                printf '%s\n' "$v"
+            fi
+        done
+}
+
 # qemu_src_fetch: make sure the verified orig tarball is at $QEMU_TARBALL.
 # Fetches it with `apt-get source --download-only` (deb-src lines come from
 # scripts/setup-host) when missing; dies on a sha256 mismatch.
@@ -98,17 +150,25 @@ qemu_src_fetch() {
     local tmp
     tmp=$(mktemp -d "$QEMU_SRC_CACHE/.fetch.XXXXXX")
     log "fetching $QEMU_ORIG_TARBALL: apt-get source --download-only $name=$version"
-    # A point release can drop the exact Debian revision from the archive;
-    # the orig tarball is shared by all revisions of one upstream version,
-    # so fall back to whatever trixie has (the sha256 check decides).
-    if ! (cd "$tmp" && apt_get source -q --download-only "$name=$version") \
-            >"$tmp/apt.log" 2>&1 &&
-       ! { log "failed; retrying with $name/trixie";
-           (cd "$tmp" && apt_get source -q --download-only "$name/trixie") \
-               >>"$tmp/apt.log" 2>&1; }; then
+    # A new upload or point release can drop the exact Debian revision from
+    # the archive; the orig tarball is shared by all revisions of one
+    # upstream version, so fall back to the other revisions of that same
+    # upstream version the deb-src lists know, newest first (never another
+    # release; the sha256 check decides).
+    local v ok=0 others=()
+    mapfile -t others < <(qemu_src_other_revisions "$name" "$version")
+    for v in "$version" ${others[@]+"${others[@]}"}; do
+        [ "$v" = "$version" ] || log "failed; retrying with $name=$v"
+        if (cd "$tmp" && apt_get source -q --download-only "$name=$v") \
+               >>"$tmp/apt.log" 2>&1; then
+            ok=1
+            break
+        fi
+    done
+    if [ "$ok" = 0 ]; then
         cat "$tmp/apt.log" >&2
         rm -rf "$tmp"
-        die "apt-get source failed; are the deb-src lines of scripts/setup-host installed (run scripts/setup-host)?"
+        die "apt-get source $name=$version failed (and no other revision of ${version%-*} could be fetched); are the deb-src lines of scripts/setup-host installed (run scripts/setup-host)?"
     fi
     if [ ! -f "$tmp/$QEMU_ORIG_TARBALL" ]; then
         cat "$tmp/apt.log" >&2

@@ -19,7 +19,8 @@ The trees are taken with the guest up; under SLOF they are the ones SLOF
 handed back with H_UPDATE_DT (see one_firmware()).
 
 Usage: capture-dtbs.py FDT-INSPECT [--firmware vof|slof]... [--out DIR]
-Inputs (environment): FADUMP_QEMU, FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR
+Inputs (environment): FADUMP_QEMU (scripts/check: the QEMU of the default
+series, FADUMP_QEMU_SERIES), FADUMP_GUEST_DIR, FADUMP_FIRMWARE_DIR
 (the test is skipped, exit 77, when one is missing), FADUMP_BUILD_ROOT
 (work directories go to <it>/fdt-work/run-*).  Exit: 0 pass, 1 fail, 77
 skip.  --out DIR also copies the DTBs there as <firmware>-first.dtb and
@@ -150,8 +151,8 @@ def one_firmware(fw, cfg, tool, workdir, out):
     The trees are taken once the guest is up: after registration in the
     first boot, at init in the capture boot.  Under SLOF that is the tree
     SLOF handed back to QEMU with H_UPDATE_DT just before Linux started
-    (what Linux was given); before qemu-patches' first patch, dumpdtb read
-    freed memory there.
+    (what Linux was given); before the first patch of the 10.0 series
+    (qemu-patches/10.0/0001-*), dumpdtb read freed memory there.
     """
     say(f"{fw}: booting (work dir {workdir})")
     qmp2 = os.path.join(workdir, f"{fw}.qmp2.sock")

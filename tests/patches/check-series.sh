@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# The `patches` suite: is qemu-patches/ a sound series on its base?
+# The `patches` suite: is a qemu-patches/ series a sound series on its base?
 #   - the base tarball (cached in $FADUMP_CACHE/src, fetched if missing) has
-#     the sha256 recorded in qemu-patches/BASE;
+#     the sha256 recorded in the series' BASE;
 #   - it unpacks to QEMU <version> and commits as the `base` of a git tree;
 #   - the base's scripts/checkpatch.pl finds no ERROR in any patch;
 #   - every patch applies in order with `git am`.
 # Prints TAP on stdout, exits 0 only if every test passed.  Works with
 # zero patches (then only the base is checked).
 #
-# Usage: tests/patches/check-series.sh
-# Environment: FADUMP_CACHE, QEMU_PATCHES_DIR (default qemu-patches/),
+# Usage: tests/patches/check-series.sh [SERIES]
+#   SERIES  the series qemu-patches/SERIES/ (default: $FADUMP_QEMU_SERIES,
+#           else the default of scripts/lib/common.sh); tests/meson.build
+#           registers one test per series, check-series-SERIES
+# Environment: FADUMP_CACHE, FADUMP_QEMU_SERIES, QEMU_PATCHES_DIR
+#   (overrides the series' directory),
 #   CHECKPATCH_ARGS (extra checkpatch.pl options, e.g. --no-signoff),
 #   TMPDIR (where the scratch tree is unpacked, ~1 GB, removed at exit).
 source "$(dirname "$0")/../../scripts/lib/common.sh"
@@ -27,17 +31,22 @@ not_ok() {
 # diag FILE: a file's lines as TAP comments.
 diag() { sed 's/^/# /' "$1"; }
 finish() {
-    log "patches: $passed passed, $failed failed"
+    log "patches of series $FADUMP_QEMU_SERIES: $passed passed, $failed failed"
     [ "$failed" = 0 ]
     exit
 }
 
 main() {
+    case $# in
+        0) ;;
+        1) qemu_series_use "$1" ;;
+        *) die "usage: $0 [SERIES]" ;;
+    esac
     qemu_src_load
     npatch=${#QEMU_SERIES[@]}
     echo "TAP version 13"
     echo "1..$((2 + 2 * npatch))"
-    echo "# series: $QEMU_PATCHES_DIR: $npatch patches on QEMU $QEMU_VERSION"
+    echo "# series $FADUMP_QEMU_SERIES: $QEMU_PATCHES_DIR: $npatch patches on QEMU $QEMU_VERSION"
 
     work=$(mktemp -d "${TMPDIR:-/tmp}/check-series.XXXXXX")
     trap 'rm -rf "$work"' EXIT
