@@ -796,6 +796,7 @@ class Run:
                            f"cmd {cmd} nargs {nargs} nret {nret}: after "
                            f"rets: {tail} (was {MARKER:08x}a5a5a5a5)")
         if nret == 0:
+            self.stats["nret 0: no status, nothing may be written"] += 1
             return None
         st = rets[0]
         self.status_by_cmd[(label, st)] += 1
@@ -907,8 +908,10 @@ class Run:
         return n
 
     def do_os_term(self):
-        """Take a dump: ibm,os-term with the registration in place."""
+        """Take a dump: ibm,os-term with the registration in place, or a
+        system reset (QMP inject-nmi) the OS has no handler for."""
         r = self.rng
+        nmi = r.random() < self.a.nmi_share
         secs = self.registered
         # content samples: the copied sources, head, tail and random
         samples = []
@@ -937,13 +940,19 @@ class Run:
             expect = [bytes.fromhex(x[5:]) for x in ans]
         trig = self.q.events["FADUMP_TRIGGERED"]
         resets = self.q.events["RESET"]
-        msg = b"hostile guest: os-term\0"
-        self.q.qtest_batch([f"write {MSG_ADDR:#x} {len(msg)} 0x{msg.hex()}"])
-        rets, tail_changed, tail = self.rtas("ibm,os-term", [MSG_ADDR], 1)
-        self.stats["os-term"] += 1
-        if tail_changed or rets[0] != 0:
-            self.violation("ibm,os-term answer",
-                           f"rets[0] {rets[0]}, after rets {tail}")
+        if nmi:
+            self.recent.append("QMP inject-nmi")
+            self.q.qmp("inject-nmi")
+            self.stats["dump trigger inject-nmi"] += 1
+        else:
+            msg = b"hostile guest: os-term\0"
+            self.q.qtest_batch([f"write {MSG_ADDR:#x} {len(msg)} "
+                                f"0x{msg.hex()}"])
+            rets, tail_changed, tail = self.rtas("ibm,os-term", [MSG_ADDR], 1)
+            self.stats["dump trigger os-term"] += 1
+            if tail_changed or rets[0] != 0:
+                self.violation("ibm,os-term answer",
+                               f"rets[0] {rets[0]}, after rets {tail}")
         t0 = time.monotonic()
         self.q.wait_event("FADUMP_TRIGGERED", trig + 1, self.a.qemu_timeout)
         self.q.wait_event("RESET", resets + 1, self.a.qemu_timeout)
@@ -1085,6 +1094,60 @@ class Run:
                 raise Failure("QEMU wrote to stderr:\n" + new[:4000])
 
 
+def repro_chunk_tail(a):
+    """Minimal reproducer: a real mode region one byte longer than QEMU's
+    32 MiB copy chunk is reported dumped whole, but its last byte is not
+    copied (do_preserve_region() counts the chunks in single-precision
+    float: ceil((src_len * 1.0f) / 32 MiB) is 1 for 32 MiB + 1).
+    Returns 1 if the defect shows, 0 if the byte was copied."""
+    out = a.out
+    os.makedirs(out, exist_ok=True)
+    q = Qemu(a.qemu, a.firmware_dir, out, os.path.join(out, "qemu-stderr.log"),
+             a.qemu_timeout, trace=sys.stdout)
+    try:
+        ln, dst = CHUNK + 1, 0x20000000
+        hdr = struct.pack(">IHHIIQQII", 1, 2, 0, HDR_LEN, 0, 0, 0, 0, 0)
+        cpu = struct.pack(">IHHQQQQ", 1, T_CPU, 0, 0, MiB, 0, 0x10000000)
+        rmr = struct.pack(">IHHQQQQ", 1, T_RMR, 0, 0, ln, 0, dst)
+        fdm = hdr + cpu + rmr
+        args = ARGS_ADDR
+        print("# REGISTER: CPU state + real mode region [0, 32 MiB + 1) "
+              f"-> {dst:#x}")
+        ans = q.qtest_batch([
+            f"write {FDM_ADDR:#x} {len(fdm)} 0x{fdm.hex()}",
+            f"write {args:#x} 16 0x{struct.pack('>IIII', 1, FDM_ADDR, len(fdm), MARKER).hex()}",
+            f"rtas ibm,configure-kernel-dump 3 {args:#x} 1 {args + 12:#x}",
+            f"readl {args + 12:#x}",
+            # the source's last byte, and the destination's
+            f"writeb {CHUNK:#x} 0x5a",
+            f"writeb {dst + CHUNK:#x} 0x00",
+            f"write {args:#x} 8 0x{struct.pack('>II', MSG_ADDR, MARKER).hex()}",
+            f"rtas ibm,os-term 1 {args:#x} 1 {args + 4:#x}"])
+        st = struct.unpack(">i", struct.pack(">I", int(ans[3].split()[1],
+                                                      16)))[0]
+        print(f"# REGISTER status {st}")
+        q.wait_event("FADUMP_TRIGGERED", 1, a.qemu_timeout)
+        q.wait_event("RESET", 1, a.qemu_timeout)
+        info = q.qmp("query-fadump")
+        sec = info["sections"][1]
+        (b,) = q.qtest_batch([f"readb {dst + CHUNK:#x}"])
+        got = int(b.split()[1], 16)
+        print(f"# query-fadump: state {info['state']}, real mode region "
+              f"length {sec['length']:#x}, bytes-dumped "
+              f"{sec['bytes-dumped']:#x}, error-flags {sec['error-flags']:#x}")
+        print(f"# source byte at {CHUNK:#x}: 0x5a; its copy at "
+              f"{dst + CHUNK:#x}: {got:#04x}")
+        bad = got != 0x5A and sec["bytes-dumped"] == ln
+        print("DEFECT: the last byte was reported dumped but not copied"
+              if bad else "OK: the last byte was copied")
+        return 1 if bad else 0
+    finally:
+        q.quit(a.qemu_timeout)
+
+
+REPROS = {"chunk-tail": repro_chunk_tail}
+
+
 def log(msg):
     print(f"[rtas_hostile] {msg}", file=sys.stderr, flush=True)
 
@@ -1111,19 +1174,30 @@ def main():
     p.add_argument("--firmware-dir", default="/usr/share/qemu")
     p.add_argument("--calls", type=int, default=1000000,
                    help="ibm,configure-kernel-dump calls to make")
-    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--seed", type=int)
     p.add_argument("--time-limit", type=float, default=3600,
                    help="seconds; 0: none")
     p.add_argument("--out", required=True, help="directory for the logs")
     p.add_argument("--check-every", type=int, default=10000)
-    p.add_argument("--os-term-rate", type=float, default=0.05,
+    p.add_argument("--os-term-rate", type=float, default=0.03,
                    help="chance of ibm,os-term per step while registered")
+    p.add_argument("--nmi-share", type=float, default=0.25,
+                   help="share of the dumps triggered by QMP inject-nmi "
+                   "(a system reset the OS has no handler for) instead of "
+                   "ibm,os-term; 0 with a series before that trigger")
     p.add_argument("--max-copy", type=int, default=80 * MiB,
                    help="dump only registrations that copy at most this")
     p.add_argument("--qemu-timeout", type=float, default=120)
     p.add_argument("--stop-on-violation", action="store_true")
     p.add_argument("--trace", help="write every qtest command to this file")
+    p.add_argument("--repro", choices=sorted(REPROS),
+                   help="run the minimal reproducer of a defect the run "
+                   "found, printing its qtest commands, instead of the run")
     a = p.parse_args()
+    if a.repro:
+        return REPROS[a.repro](a)
+    if a.seed is None:
+        p.error("--seed is required")
     os.makedirs(a.out, exist_ok=True)
     stderr_path = os.path.join(a.out, "qemu-stderr.log")
     trace = open(a.trace, "w") if a.trace else None
@@ -1238,9 +1312,12 @@ def main():
         for k, v in result["status_by_call"].items():
             if not k.startswith("REGISTER"):
                 pr(f"  {k}: {v}")
-        pr(f"dumps: {s['os-term']} ibm,os-term, {s['dumps taken']} taken, "
-           f"{s['dumps invalidated']} invalidated, "
+        pr(f"dumps: {s['dumps taken']} taken ({s['dump trigger os-term']} by "
+           f"ibm,os-term, {s['dump trigger inject-nmi']} by inject-nmi), "
+           f"{s['dumps invalidated']} invalidated by INVALIDATE, "
            f"{s['dump samples compared']} copied samples compared")
+        pr(f"calls with nret 0 (no status; checked nothing was written): "
+           f"{s['nret 0: no status, nothing may be written']}")
         pr(f"query-fadump: {s['query-fadump']}; events: "
            + ", ".join(f"{k} {v}" for k, v in result["events"].items()))
         pr(f"violations: {sum(run.violations.values())}")
