@@ -40,12 +40,10 @@ import os
 import random
 import re
 import select
-import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 # PAPR statuses of ibm,configure-kernel-dump
@@ -719,10 +717,11 @@ class Run:
         return names
 
     # ---- calls
-    def rtas(self, name, args, nret, pre=(), window_extra=None):
+    def rtas(self, name, args, nret, pre=()):
         """One RTAS call through an argument buffer like a guest's:
-        guard | args[nargs] | rets[nret] | guard.  Returns (rets or None
-        when the checks failed, the raw window after)."""
+        guard | args[nargs] | rets[nret] | guard, after the qtest commands
+        @pre.  Returns (rets as signed ints, whether anything past
+        rets[nret - 1] changed, the first 8 bytes there in hex)."""
         nargs = len(args)
         a_addr = ARGS_ADDR + len(GUARD)
         r_addr = a_addr + 4 * nargs
