@@ -85,6 +85,12 @@ ASAN_NOTICE_RE = re.compile(
     r"functions and may produce false positives in some cases!$")
 
 
+# A dump destination in [0, size of the firmware image): QEMU loads the
+# firmware there as a ROM, copied again at every reset, so the reboot that
+# follows the dump overwrites what was preserved there.
+FW_CLOBBER = "dump destination overwritten by the firmware image at reboot"
+
+
 class Failure(Exception):
     """The run cannot go on: QEMU died, hung or answered off-protocol."""
 
@@ -490,6 +496,9 @@ class Run:
         reg = fdt["/memory@0"]["reg"]
         base, self.rma = struct.unpack(">QQ", reg[:16])
         self.ram = 1 << 30
+        # the firmware image, a ROM at 0 (x-vof=on: vof.bin)
+        self.fw_end = os.path.getsize(os.path.join(self.a.firmware_dir,
+                                                   "vof.bin"))
         info = self.q.qmp("query-fadump")
         if not info.get("enabled") or info.get("state") != "idle":
             raise Failure(f"query-fadump at start: {info}")
@@ -984,10 +993,14 @@ class Run:
                                       for i, o, n in samples])
             for (i, o, n), want, line in zip(samples, expect, ans):
                 s = secs[i]
-                if s.dst + o < MiB:
-                    continue    # vof.bin is loaded at 0 on every reset
                 got_b = bytes.fromhex(line[5:])
-                if got_b != want:
+                if got_b != want and overlap(s.dst + o, n, 0, self.fw_end):
+                    self.violation(
+                        FW_CLOBBER,
+                        f"section {i} type {s.type:#x} -> {s.dst:#x} length "
+                        f"{s.len:#x}: offset {o:#x}: source had "
+                        f"{want.hex()}, copy has {got_b.hex()}")
+                elif got_b != want:
                     self.violation(
                         "dump content differs from the source",
                         f"section {i} type {s.type:#x} length {s.len:#x} "
@@ -1006,7 +1019,11 @@ class Run:
                 if (magic != int.from_bytes(b"REGSAVE\0", "big") or ver
                         or off != 16 or ncpu != 2 or
                         first_id != int.from_bytes(b"CPUSTRT\0", "big")):
-                    self.violation("register save area", b.hex())
+                    self.violation(
+                        FW_CLOBBER if overlap(s.dst, 36, 0, self.fw_end)
+                        else "register save area",
+                        f"CPU state section -> {s.dst:#x} length "
+                        f"{s.len:#x}: first 36 bytes {b.hex()}")
 
     def do_bad(self):
         """Unknown commands, wrong nargs/nret."""
@@ -1144,7 +1161,55 @@ def repro_chunk_tail(a):
         q.quit(a.qemu_timeout)
 
 
-REPROS = {"chunk-tail": repro_chunk_tail}
+def repro_fw_clobber(a):
+    """Minimal reproducer: a CPU state section whose destination is 0 is
+    accepted and reported dumped whole, but the reboot that follows the
+    dump loads the firmware image (vof.bin, a ROM at 0) over it: the
+    register save area is gone.  Returns 1 if the defect shows."""
+    out = a.out
+    os.makedirs(out, exist_ok=True)
+    q = Qemu(a.qemu, a.firmware_dir, out, os.path.join(out, "qemu-stderr.log"),
+             a.qemu_timeout, trace=sys.stdout)
+    try:
+        hdr = struct.pack(">IHHIIQQII", 1, 1, 0, HDR_LEN, 0, 0, 0, 0, 0)
+        cpu = struct.pack(">IHHQQQQ", 1, T_CPU, 0, 0, 0x10000, 0, 0)
+        fdm = hdr + cpu
+        args = ARGS_ADDR
+        print("# REGISTER: one CPU state section, destination 0")
+        ans = q.qtest_batch([
+            f"write {FDM_ADDR:#x} {len(fdm)} 0x{fdm.hex()}",
+            f"write {args:#x} 16 0x{struct.pack('>IIII', 1, FDM_ADDR, len(fdm), MARKER).hex()}",
+            f"rtas ibm,configure-kernel-dump 3 {args:#x} 1 {args + 12:#x}",
+            f"readl {args + 12:#x}",
+            f"write {args:#x} 8 0x{struct.pack('>II', MSG_ADDR, MARKER).hex()}",
+            f"rtas ibm,os-term 1 {args:#x} 1 {args + 4:#x}",
+            # before the reboot the main loop has not run yet: the copy
+            "read 0x0 8"])
+        st = struct.unpack(">i", struct.pack(">I", int(ans[3].split()[1],
+                                                      16)))[0]
+        print(f"# REGISTER status {st}; at 0 right after the dump: "
+              f"{bytes.fromhex(ans[6][5:])!r}")
+        q.wait_event("FADUMP_TRIGGERED", 1, a.qemu_timeout)
+        q.wait_event("RESET", 1, a.qemu_timeout)
+        info = q.qmp("query-fadump")
+        sec = info["sections"][0]
+        (b,) = q.qtest_batch(["read 0x0 8"])
+        got = bytes.fromhex(b[5:])
+        print(f"# query-fadump: state {info['state']}, CPU state section "
+              f"length {sec['length']:#x}, bytes-dumped "
+              f"{sec['bytes-dumped']:#x}, error-flags {sec['error-flags']:#x}")
+        print(f"# at 0 after the reboot: {got!r} (want b'REGSAVE\\x00')")
+        bad = got != b"REGSAVE\0" and sec["bytes-dumped"] == 0x10000
+        print("DEFECT: the register save area was reported dumped, then "
+              "overwritten by the firmware" if bad else
+              "OK: the register save area is there (or the structure was "
+              "refused)")
+        return 1 if bad else 0
+    finally:
+        q.quit(a.qemu_timeout)
+
+
+REPROS = {"chunk-tail": repro_chunk_tail, "fw-clobber": repro_fw_clobber}
 
 
 def log(msg):
