@@ -89,6 +89,9 @@ ASAN_NOTICE_RE = re.compile(
 # firmware there as a ROM, copied again at every reset, so the reboot that
 # follows the dump overwrites what was preserved there.
 FW_CLOBBER = "dump destination overwritten by the firmware image at reboot"
+# Memory preserved in place there is lost the same way; the series accepts
+# it (the OS's choice): only counted.
+INPLACE_FW = "in-place sections over the firmware image, dumped"
 
 
 class Failure(Exception):
@@ -403,7 +406,7 @@ def src_len(s):
     return 0 if s.type in (T_CPU, T_HPTE) else s.len
 
 
-def safety_problems(secs, ram, cpu_need, hpte_need):
+def safety_problems(secs, ram, cpu_need, hpte_need, fw_end):
     """What makes an accepted structure unsafe to dump (empty: safe)."""
     p = []
     if not 1 <= len(secs) <= MAX_SECTIONS:
@@ -431,6 +434,12 @@ def safety_problems(secs, ram, cpu_need, hpte_need):
         if s.err or s.dumped:
             p.append(f"section {i}: error flags/bytes dumped at "
                      "registration")
+        # a copy the reboot's firmware image would overwrite (memory
+        # preserved in place is the OS's choice)
+        if ((s.type in (T_CPU, T_HPTE) or s.dst != s.src) and
+                overlap(s.dst, s.len, 0, fw_end)):
+            p.append(f"section {i}: destination [{s.dst:#x}, +{s.len:#x}) "
+                     f"over the firmware image [0, {fw_end:#x})")
     if p:
         return p
     for i, a in enumerate(secs):
@@ -890,7 +899,8 @@ class Run:
         if info.get("state") != "registered" or info.get("status-flags"):
             self.violation("query-fadump disagrees",
                            f"after REGISTER 0: {info}")
-        probs = safety_problems(secs, self.ram, self.cpu_need, self.hpte_need)
+        probs = safety_problems(secs, self.ram, self.cpu_need, self.hpte_need,
+                                self.fw_end)
         if probs:
             self.violation("unsafe structure accepted",
                            f"mutations {names}: {'; '.join(probs[:4])}: "
@@ -979,6 +989,10 @@ class Run:
             self.violation("query-fadump after the dump", json.dumps(info))
             return
         for i, s in enumerate(got):
+            if (s.req == 1 and src_len(s) and s.src == s.dst and
+                    overlap(s.dst, s.len, 0, self.fw_end)):
+                # reported dumped, but the reboot loads the firmware there
+                self.stats[INPLACE_FW] += 1
             if s.req != 1:
                 if s.dumped or s.err:
                     self.violation("unrequested section dumped", f"{s.tup()}")
@@ -1380,6 +1394,9 @@ def main():
            f"ibm,os-term, {s['dump trigger inject-nmi']} by inject-nmi), "
            f"{s['dumps invalidated']} invalidated by INVALIDATE, "
            f"{s['dump samples compared']} copied samples compared")
+        pr(f"  in-place sections over the firmware image, reported dumped "
+           f"(not checked: the series leaves them to the OS): "
+           f"{s[INPLACE_FW]}")
         pr(f"calls with nret 0 (no status; checked nothing was written): "
            f"{s['nret 0: no status, nothing may be written']}")
         pr(f"query-fadump: {s['query-fadump']}; events: "
