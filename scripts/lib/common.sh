@@ -15,7 +15,7 @@ FADUMP_FIRMWARE_DIR=${FADUMP_FIRMWARE_DIR:-/usr/share/qemu}
 # and whose QEMU the e2e tests, the demo and the benchmarks run (FADUMP_QEMU).
 # 10.0 until the 10.2 series has what the e2e harness needs; then flip this
 # one line to 10.2.
-FADUMP_QEMU_SERIES=${FADUMP_QEMU_SERIES:-10.0}
+FADUMP_QEMU_SERIES=${FADUMP_QEMU_SERIES:-10.2}
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

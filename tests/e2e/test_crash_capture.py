@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """End-to-end fadump test: crash the guest, capture /proc/vmcore, check it.
 
-Usage: test_crash_capture.py [--case NAME] [--kernel VERSION] [--list]
+Usage: test_crash_capture.py [--case NAME] [--kernel VERSION] [--series NAME] [--list]
   NAME is one of fadump_e2e.CASES (default: "default", or $FADUMP_E2E_CASE).
   VERSION is the guest's kernel: 6.1, 6.12 or 7.2 (default: 6.12, or
   $FADUMP_E2E_KERNEL); its guest is in FADUMP_GUEST_DIR (6.12) or
@@ -35,8 +35,19 @@ def main(argv=None):
     ap.add_argument("--kernel", choices=e2e.KERNEL_VERSIONS,
                     default=os.environ.get("FADUMP_E2E_KERNEL") or e2e.DEFAULT_KERNEL,
                     help="the guest's kernel version")
+    ap.add_argument("--series", metavar="NAME",
+                    help="run on the QEMU of qemu-patches/NAME (FADUMP_QEMU_<NAME>, e.g."
+                         " FADUMP_QEMU_10_0) instead of the default series' FADUMP_QEMU")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     args = ap.parse_args(argv)
+    if args.series:
+        var = "FADUMP_QEMU_" + args.series.replace(".", "_")
+        if not os.environ.get(var):
+            print(f"SKIP: {var} is not set (scripts/check builds every series when all"
+                  " suites run)")
+            return SKIP
+        os.environ["FADUMP_QEMU"] = os.environ[var]
+        os.environ["FADUMP_QEMU_SERIES"] = args.series
     if args.list:
         for name, (what, params) in e2e.CASES.items():
             print(f"{name:14} {what}  {params or ''}")

@@ -61,8 +61,15 @@ def say(msg):
 
 
 def regsave_size(cpus):
-    """QEMU's spapr_fadump_cpu_state_size()."""
-    return (20 + cpus * 55 * 16 + 15) & ~15
+    """QEMU's spapr_fadump_cpu_state_size() in the series under test
+    ($FADUMP_QEMU_SERIES): the register save area header, the processor
+    count and, per vCPU, CPUSTRT, the registers and CPUEND, 16 bytes each.
+    10.0: 53 registers, rounded up to 16 bytes; 10.2 (upstream's layout):
+    77 registers after 12 bytes of padding."""
+    series = os.environ.get("FADUMP_QEMU_SERIES", "10.2")
+    if series == "10.0":
+        return (20 + cpus * 55 * 16 + 15) & ~15
+    return 16 + 12 + 4 + cpus * 79 * 16
 
 
 class Inspect:
