@@ -25,7 +25,8 @@
 #   --report F   write the Markdown table to F
 #   --force      ignore a cached result and prove again
 # Environment: FADUMP_CACHE, PROVE_CASE_TIMEOUT (seconds per qtest case,
-#   default 60; the slowest case takes ~10 s).
+#   default 60; the slowest case takes ~10 s), PROVE_CASE_JOBS (cases run
+#   at a time, default twice the number of CPUs).
 #
 # Work lives in $FADUMP_CACHE/prove-<series>/: src/ is one persistent QEMU
 # git tree (tag base, the series applied with git am, each commit tagged
@@ -66,9 +67,10 @@ source "$FADUMP_TOP/scripts/lib/qemu-src.sh"
 SCRIPT=$FADUMP_TOP/tests/patches/prove-series.sh
 QTEST_SRC=tests/qtest/spapr-fadump-test.c
 CASE_TIMEOUT=${PROVE_CASE_TIMEOUT:-60}
+CASE_JOBS=${PROVE_CASE_JOBS:-$((2 * $(nproc)))}
 KEEP_RESULTS=5
 
-usage() { sed -n '2,/^#   default 60/p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^#   at a time, default/p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # md_escape: text on stdin made safe for a Markdown table cell.
 # shellcheck disable=SC2016  # literal backquotes
@@ -154,13 +156,15 @@ build_tail() {
 # Running the qtest
 
 # run_cases OUTDIR: list the built qtest's cases, run each on its own
-# (--tap -p CASE) under a timeout against the built QEMU, and write
-# OUTDIR/cases (one path a line), OUTDIR/results (CASE<TAB>pass|fail<TAB>
-# message) and OUTDIR/NNN.log (each case's output).
+# (--tap -p CASE) under a timeout against the built QEMU, $CASE_JOBS at a
+# time, and write OUTDIR/cases (one path a line), OUTDIR/results
+# (CASE<TAB>pass|fail<TAB>message<TAB>seconds, in list order) and
+# OUTDIR/NNN.log (each case's output).  A case mostly waits for QEMU, so
+# running two per core roughly halves the time; each instance has its own
+# sockets and temporary files (named after its pid).
 run_cases() {
-    local out=$1 case rc n=0 logf msg
+    local out=$1 case n=0 running=0 f
     mkdir -p "$out"
-    : >"$out/results"
     (cd "$SRC/build" && "./$QEMU_QTEST" -l) >"$out/list.log" 2>&1 || {
         sed 's/^/# /' "$out/list.log" >&2
         die "$QEMU_QTEST -l failed"
@@ -168,29 +172,50 @@ run_cases() {
     grep '^/' "$out/list.log" >"$out/cases" || die "$QEMU_QTEST -l lists no case"
     while IFS= read -r case; do
         n=$((n + 1))
-        logf=$out/$(printf %03d "$n").log
-        echo "# $case" >"$logf"
-        rc=0
-        # (not the last command of the subshell, so a case that aborts is
-        # reported in its log, not by this shell)
-        (cd "$SRC/build" &&
-         timeout -k 10 "$CASE_TIMEOUT" "./$QEMU_QTEST" --tap -p "$case"
-         exit) >>"$logf" 2>&1 </dev/null || rc=$?
-        if [ "$rc" = 0 ] && grep -qxF "ok 1 $case" "$logf" &&
-           ! grep -q '^not ok' "$logf"; then
-            printf '%s\tpass\t\n' "$case" >>"$out/results"
-            continue
+        run_case "$case" "$out/$(printf %03d "$n")" &
+        running=$((running + 1))
+        if [ "$running" -ge "$CASE_JOBS" ]; then
+            wait -n || true
+            running=$((running - 1))
         fi
-        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-            msg="timed out after ${CASE_TIMEOUT}s"
-            [ "${out##*/}" = before ] || TIMEOUTS=$((TIMEOUTS + 1))
-        else
-            msg=$(first_error "$logf")
-            [ -n "$msg" ] || msg="exit status $rc"
-        fi
-        printf '%s\tfail\t%s\n' "$case" "$msg" >>"$out/results"
     done <"$out/cases"
+    wait
+    : >"$out/results"
+    for ((f = 1; f <= n; f++)); do
+        cat "$out/$(printf %03d "$f").res" >>"$out/results" ||
+            die "no result for case $f of $out"
+        rm -f "$out/$(printf %03d "$f").res"
+    done
+    # A case that hangs against the previous patch is evidence; one that
+    # hangs against the patch may be the machine's fault: not cached.
+    if [ "${out##*/}" != before ]; then
+        TIMEOUTS=$((TIMEOUTS + $(grep -c $'\ttimed out after ' "$out/results" || true)))
+    fi
     log "$(grep -c $'\tpass\t' "$out/results" || true)/$n cases pass"
+}
+
+# run_case CASE BASE: run one case; its output goes to BASE.log, its result
+# line (see run_cases) to BASE.res.  Runs in the background.
+run_case() {
+    local case=$1 logf=$2.log rc=0 msg t0=$SECONDS
+    echo "# $case" >"$logf"
+    # (not the last command of the subshell, so a case that aborts is
+    # reported in its log, not by this shell)
+    (cd "$SRC/build" &&
+     timeout -k 10 "$CASE_TIMEOUT" "./$QEMU_QTEST" --tap -p "$case"
+     exit) >>"$logf" 2>&1 </dev/null || rc=$?
+    if [ "$rc" = 0 ] && grep -qxF "ok 1 $case" "$logf" &&
+       ! grep -q '^not ok' "$logf"; then
+        printf '%s\tpass\t\t%s\n' "$case" "$((SECONDS - t0))" >"$2.res"
+        return 0
+    fi
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        msg="timed out after ${CASE_TIMEOUT}s"
+    else
+        msg=$(first_error "$logf")
+        [ -n "$msg" ] || msg="exit status $rc"
+    fi
+    printf '%s\tfail\t%s\t%s\n' "$case" "$msg" "$((SECONDS - t0))" >"$2.res"
 }
 
 # first_error LOG: the first assertion of a failed case as
