@@ -162,7 +162,8 @@ class Config:
     # copying /proc/vmcore (copy, copy-crash, copy-release-register-crash).
     capture: str = "copy"
     trace: bool = False          # -trace spapr_fadump_* with timestamps
-    # "capture-boot": stop once the capture kernel has /proc/vmcore;
+    # "capture-boot": stop once the capture kernel has /proc/vmcore (and
+    # has printed its fadump_region and fadump messages);
     # "trigger-dump": stop once the trigger dump is written (no capture boot)
     stop_after: str = ""
     # More QMP dump-guest-memory formats (DUMP_FORMATS) taken at the
@@ -1010,6 +1011,11 @@ class _Flow:
         size = vm.wait_console(r"^FADUMP-TEST: vmcore-size=(\d+)", capture(), fail=CAPTURE_FAIL)
         run.vmcore_size = int(size.group(1))
         if cfg.stop_after == "capture-boot":
+            # Up to the end of the capture kernel's report: its
+            # fadump_region (bytes dumped) and fadump messages follow
+            # vmcore-size.
+            vm.wait_console(r"^FADUMP-TEST: vmcore-disk-size=", capture(), since=run.capture_mark,
+                            fail=CAPTURE_FAIL)
             return None
         act = vm.wait_console(r"^FADUMP-TEST: capture-action=(\S+)", capture(), since=run.capture_mark,
                               fail=CAPTURE_FAIL)
