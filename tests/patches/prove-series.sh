@@ -437,7 +437,7 @@ prove_patch() {
             before_txt="no case fails before (no evidence)"
             problems+=(before)
         else
-            before_txt="$(plural "$nb" case) $( [ "$nb" = 1 ] && echo fails || echo fail) before ($(failing "$d/before/results" | paste -sd';' | sed 's/;/; /g'))"
+            before_txt="$(plural "$nb" case) $( [ "$nb" = 1 ] && echo fails || echo fail) before ($(failing "$d/before/results" | awk 'NR > 1 { printf "; " } { printf "%s", $0 }'))"
         fi
     fi
     if [ ${#problems[@]} = 0 ]; then
