@@ -1124,6 +1124,18 @@ class Run:
                 raise Failure("QEMU wrote to stderr:\n" + new[:4000])
 
 
+def repro_register(q, fdm):
+    """REGISTER @fdm (bytes) at FDM_ADDR through the qtest protocol; the
+    status the call stored."""
+    args = ARGS_ADDR
+    ans = q.qtest_batch([
+        f"write {FDM_ADDR:#x} {len(fdm)} 0x{fdm.hex()}",
+        f"write {args:#x} 16 0x{struct.pack('>IIII', 1, FDM_ADDR, len(fdm), MARKER).hex()}",
+        f"rtas ibm,configure-kernel-dump 3 {args:#x} 1 {args + 12:#x}",
+        f"readl {args + 12:#x}"])
+    return struct.unpack(">i", struct.pack(">I", int(ans[3].split()[1], 16)))[0]
+
+
 def repro_chunk_tail(a):
     """Minimal reproducer: a real mode region one byte longer than QEMU's
     32 MiB copy chunk is reported dumped whole, but its last byte is not
@@ -1143,13 +1155,7 @@ def repro_chunk_tail(a):
         args = ARGS_ADDR
         print("# REGISTER: CPU state + real mode region [0, 32 MiB + 1) "
               f"-> {dst:#x}")
-        ans = q.qtest_batch([
-            f"write {FDM_ADDR:#x} {len(fdm)} 0x{fdm.hex()}",
-            f"write {args:#x} 16 0x{struct.pack('>IIII', 1, FDM_ADDR, len(fdm), MARKER).hex()}",
-            f"rtas ibm,configure-kernel-dump 3 {args:#x} 1 {args + 12:#x}",
-            f"readl {args + 12:#x}"])
-        st = struct.unpack(">i", struct.pack(">I", int(ans[3].split()[1],
-                                                      16)))[0]
+        st = repro_register(q, fdm)
         print(f"# REGISTER status {st}")
         if st != ST_OK:
             print("FAIL: the structure was refused")
@@ -1194,13 +1200,7 @@ def repro_fw_clobber(a):
         fdm = hdr + cpu
         args = ARGS_ADDR
         print("# REGISTER: one CPU state section, destination 0")
-        ans = q.qtest_batch([
-            f"write {FDM_ADDR:#x} {len(fdm)} 0x{fdm.hex()}",
-            f"write {args:#x} 16 0x{struct.pack('>IIII', 1, FDM_ADDR, len(fdm), MARKER).hex()}",
-            f"rtas ibm,configure-kernel-dump 3 {args:#x} 1 {args + 12:#x}",
-            f"readl {args + 12:#x}"])
-        st = struct.unpack(">i", struct.pack(">I", int(ans[3].split()[1],
-                                                      16)))[0]
+        st = repro_register(q, fdm)
         print(f"# REGISTER status {st}")
         if st != ST_OK:
             print("OK: the structure was refused")
