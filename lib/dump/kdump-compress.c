@@ -5,9 +5,9 @@
  */
 #include <zlib.h>
 
-#include "fadump-error.h"
-#include "kdump-compress.h"
-#include "kdump-format.h"
+#include "common/error.h"
+#include "dump/kdump-compress.h"
+#include "dump/kdump-format.h"
 
 #ifdef HAVE_LZO
 #include <lzo/lzo1x.h>
@@ -16,7 +16,7 @@
 #include <snappy-c.h>
 #endif
 
-struct FadumpKdumpCompressor {
+struct DumpKdumpCompressor {
     uint32_t flag;
     size_t page_size;
     uint8_t *out;
@@ -24,7 +24,7 @@ struct FadumpKdumpCompressor {
     void *work;             /* LZO's dictionary */
 };
 
-const char *fadump_kdump_compression_name(uint32_t flag)
+const char *dump_kdump_compression_name(uint32_t flag)
 {
     switch (flag) {
     case KDUMP_ZLIB:
@@ -39,7 +39,7 @@ const char *fadump_kdump_compression_name(uint32_t flag)
     return NULL;
 }
 
-gboolean fadump_kdump_compression_supported(uint32_t flag)
+gboolean dump_kdump_compression_supported(uint32_t flag)
 {
     switch (flag) {
     case KDUMP_ZLIB:
@@ -59,20 +59,20 @@ gboolean fadump_kdump_compression_supported(uint32_t flag)
 static gboolean bad_data(GError **error, uint32_t flag, size_t in_len,
                          const char *why)
 {
-    g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+    g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                 "%s page of %zu bytes does not decompress: %s",
-                fadump_kdump_compression_name(flag), in_len, why);
+                dump_kdump_compression_name(flag), in_len, why);
     return FALSE;
 }
 
-gboolean fadump_kdump_decompress(uint32_t flag, const uint8_t *in,
+gboolean dump_kdump_decompress(uint32_t flag, const uint8_t *in,
                                  size_t in_len, uint8_t *out, size_t out_len,
                                  GError **error)
 {
-    if (!fadump_kdump_compression_supported(flag)) {
-        const char *name = fadump_kdump_compression_name(flag);
+    if (!dump_kdump_compression_supported(flag)) {
+        const char *name = dump_kdump_compression_name(flag);
 
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED,
+        g_set_error(error, QF_ERROR, QF_ERROR_UNSUPPORTED,
                     "page compressed with %s (flags 0x%x), which this "
                     "build cannot decompress", name ? name : "an unknown "
                     "method", flag);
@@ -128,15 +128,15 @@ gboolean fadump_kdump_decompress(uint32_t flag, const uint8_t *in,
     g_assert_not_reached();
 }
 
-FadumpKdumpCompressor *fadump_kdump_compressor_new(uint32_t flag,
+DumpKdumpCompressor *dump_kdump_compressor_new(uint32_t flag,
                                                    size_t page_size)
 {
-    FadumpKdumpCompressor *c;
+    DumpKdumpCompressor *c;
 
-    if (!fadump_kdump_compression_supported(flag)) {
+    if (!dump_kdump_compression_supported(flag)) {
         return NULL;
     }
-    c = g_new0(FadumpKdumpCompressor, 1);
+    c = g_new0(DumpKdumpCompressor, 1);
     c->flag = flag;
     c->page_size = page_size;
     switch (flag) {
@@ -159,7 +159,7 @@ FadumpKdumpCompressor *fadump_kdump_compressor_new(uint32_t flag,
     return c;
 }
 
-void fadump_kdump_compressor_free(FadumpKdumpCompressor *c)
+void dump_kdump_compressor_free(DumpKdumpCompressor *c)
 {
     if (c) {
         g_free(c->out);
@@ -168,7 +168,7 @@ void fadump_kdump_compressor_free(FadumpKdumpCompressor *c)
     }
 }
 
-const uint8_t *fadump_kdump_compress(FadumpKdumpCompressor *c,
+const uint8_t *dump_kdump_compress(DumpKdumpCompressor *c,
                                      const uint8_t *page, size_t *len)
 {
     size_t n = 0;

@@ -8,14 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fadump-byteorder.h"
-#include "fadump-error.h"
-#include "kdump-flat.h"
-#include "kdump-format.h"
+#include "common/byteorder.h"
+#include "common/error.h"
+#include "dump/kdump-flat.h"
+#include "dump/kdump-format.h"
 
 #define FLAT_SLACK      (16u << 20)
 
-gboolean fadump_kdump_flat_detect(const uint8_t *map, uint64_t size)
+gboolean dump_kdump_flat_detect(const uint8_t *map, uint64_t size)
 {
     return size >= sizeof(KDUMP_FLAT_SIGNATURE) &&
            memcmp(map, KDUMP_FLAT_SIGNATURE,
@@ -33,7 +33,7 @@ static int open_tmpfile(const char *near, GError **error)
     if (fd < 0) {
         int e = errno;
 
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO,
+        g_set_error(error, QF_ERROR, QF_ERROR_IO,
                     "cannot create a temporary file to rebuild the "
                     "flattened dump in (in %s or %s): %s", dir,
                     g_get_tmp_dir(), g_strerror(e));
@@ -53,7 +53,7 @@ static gboolean write_at(int fd, const uint8_t *p, uint64_t len,
         if (n <= 0) {
             int e = n < 0 ? errno : EIO;
 
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_IO,
+            g_set_error(error, QF_ERROR, QF_ERROR_IO,
                         "rebuilding the flattened dump in a temporary "
                         "file: %s", g_strerror(e));
             return FALSE;
@@ -71,15 +71,15 @@ static gboolean check_header(const uint8_t *map, uint64_t size,
     int64_t type, version;
 
     if (size < KDUMP_FLAT_HDR_SIZE) {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED,
+        g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
                     "%" G_GUINT64_FORMAT " bytes, shorter than the %u-byte "
                     "flattened header", size, KDUMP_FLAT_HDR_SIZE);
         return FALSE;
     }
-    type = (int64_t)fadump_be64(map + 16);
-    version = (int64_t)fadump_be64(map + 24);
+    type = (int64_t)qf_be64(map + 16);
+    version = (int64_t)qf_be64(map + 24);
     if (type != KDUMP_FLAT_TYPE || version != KDUMP_FLAT_VERSION) {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+        g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "flattened header type %" G_GINT64_FORMAT " version %"
                     G_GINT64_FORMAT ", only type 1 version 1 is known",
                     type, version);
@@ -88,7 +88,7 @@ static gboolean check_header(const uint8_t *map, uint64_t size,
     return TRUE;
 }
 
-gboolean fadump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
+gboolean dump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
                                    const char *near, int *ret_fd,
                                    uint64_t *ret_size, GError **error)
 {
@@ -108,20 +108,20 @@ gboolean fadump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
     for (;;) {
         int64_t off, len;
 
-        if (!fadump_span_ok(size, pos, KDUMP_FLAT_RECORD_HDR)) {
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED,
+        if (!qf_span_ok(size, pos, KDUMP_FLAT_RECORD_HDR)) {
+            g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
                         "flattened stream ends at 0x%" G_GINT64_MODIFIER
                         "x without its end record: truncated dump", size);
             goto fail;
         }
-        off = (int64_t)fadump_be64(map + pos);
-        len = (int64_t)fadump_be64(map + pos + 8);
+        off = (int64_t)qf_be64(map + pos);
+        len = (int64_t)qf_be64(map + pos + 8);
         if (off == -1 && len == -1) {
             break;
         }
         pos += KDUMP_FLAT_RECORD_HDR;
-        if (len >= 0 && !fadump_span_ok(size, pos, len)) {
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED,
+        if (len >= 0 && !qf_span_ok(size, pos, len)) {
+            g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
                         "flattened record at 0x%" G_GINT64_MODIFIER "x "
                         "needs %" G_GINT64_FORMAT " bytes, the stream ends "
                         "at 0x%" G_GINT64_MODIFIER "x: truncated dump",
@@ -130,7 +130,7 @@ gboolean fadump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
         }
         if (off < 0 || len < 0 || (uint64_t)off > limit ||
             (uint64_t)len > limit - (uint64_t)off) {
-            g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_CORRUPT,
+            g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                         "flattened record at 0x%" G_GINT64_MODIFIER "x: "
                         "%" G_GINT64_FORMAT " bytes at offset %"
                         G_GINT64_FORMAT " is negative or beyond what the "

@@ -15,17 +15,17 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#ifndef FADUMP_KDUMP_FLAT_H
-#define FADUMP_KDUMP_FLAT_H
+#ifndef DUMP_KDUMP_FLAT_H
+#define DUMP_KDUMP_FLAT_H
 
 #include <glib.h>
 #include <stdint.h>
 
 /* Whether @map starts with the flattened header's signature */
-gboolean fadump_kdump_flat_detect(const uint8_t *map, uint64_t size);
+gboolean dump_kdump_flat_detect(const uint8_t *map, uint64_t size);
 
 /**
- * fadump_kdump_flat_rebuild - de-flatten a stream into a temporary file
+ * dump_kdump_flat_rebuild - de-flatten a stream into a temporary file
  * @map: the flattened stream
  * @size: its size
  * @near: a path whose directory gets the temporary file (same
@@ -33,14 +33,14 @@ gboolean fadump_kdump_flat_detect(const uint8_t *map, uint64_t size);
  *     g_get_tmp_dir() when that fails
  * @ret_fd: the rebuilt file, unlinked, read-write; the caller closes it
  * @ret_size: its size
- * @error: FADUMP_ERROR_TRUNCATED when the stream ends before its end
- *     record, FADUMP_ERROR_CORRUPT for a bad header, a negative or
+ * @error: QF_ERROR_TRUNCATED when the stream ends before its end
+ *     record, QF_ERROR_CORRUPT for a bad header, a negative or
  *     wrapping record, or a rebuilt file that would be larger than twice
  *     the stream plus 16 MiB (the real format leaves only small gaps);
- *     FADUMP_ERROR_IO when the temporary file cannot be written
+ *     QF_ERROR_IO when the temporary file cannot be written
  */
-gboolean fadump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
+gboolean dump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
                                    const char *near, int *ret_fd,
                                    uint64_t *ret_size, GError **error);
 
-#endif /* FADUMP_KDUMP_FLAT_H */
+#endif /* DUMP_KDUMP_FLAT_H */

@@ -13,8 +13,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#ifndef FADUMP_KDUMP_FORMAT_H
-#define FADUMP_KDUMP_FORMAT_H
+#ifndef DUMP_KDUMP_FORMAT_H
+#define DUMP_KDUMP_FORMAT_H
 
 #define KDUMP_SIGNATURE         "KDUMP   "
 #define KDUMP_SIG_LEN           8
@@ -79,4 +79,4 @@
 #define KDUMP_FLAT_VERSION      1
 #define KDUMP_FLAT_RECORD_HDR   16
 
-#endif /* FADUMP_KDUMP_FORMAT_H */
+#endif /* DUMP_KDUMP_FORMAT_H */

@@ -28,7 +28,7 @@ TOOL_TIMEOUT = 900
 # run_cycle() waits for this line once the capture kernel has /proc/vmcore
 VMCORE_READY = "^FADUMP-TEST: vmcore-size="
 
-# "dumping:  42%  123.4 MiB/s  ETA 0:12" (fadump-progress.h)
+# "dumping:  42%  123.4 MiB/s  ETA 0:12" (common/progress.h)
 PROGRESS = re.compile(r"(dumping|scanning|writing|validating): +(\d+|\?)%  "
                       r"(?:[\d.]+|--) MiB/s  ETA (?:(?:\d+:)?\d+:\d\d|--)")
 

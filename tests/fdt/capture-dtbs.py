@@ -135,8 +135,10 @@ def compare_with_query_fadump(fdm, info):
              ("error_flags", "error-flags"))
     for i, (d, q) in enumerate(zip(fdm["sections"], qsecs)):
         for dk, qk in pairs:
-            if d[dk] != q[qk]:
-                problems.append(f"section {i} {dk}: DT {d[dk]:#x}, query-fadump {q[qk]:#x}")
+            # 64-bit members are "0x..." strings (lib/report/fdm.h)
+            dv = int(d[dk], 16) if isinstance(d[dk], str) else d[dk]
+            if dv != q[qk]:
+                problems.append(f"section {i} {dk}: DT {dv:#x}, query-fadump {q[qk]:#x}")
         if d["requested"] != q["requested"]:
             problems.append(f"section {i} requested: DT {d['requested']}, "
                             f"query-fadump {q['requested']}")

@@ -156,7 +156,7 @@ def main():
     check("--diff --json of a subtree: the changed structure",
           rc == 1 and not d["equal"] and len(d["changes"]) == 1
           and d["changes"][0]["change"] == "property-changed"
-          and d["changes"][0]["new"]["value"]["sections"][2]["bytes_dumped"] == 0x1000, out[:400])
+          and d["changes"][0]["new"]["value"]["sections"][2]["bytes_dumped"] == "0x1000", out[:400])
 
     # -- save, directories ---------------------------------------------------------
     saved = os.path.join(tmp, "saved.dtb")

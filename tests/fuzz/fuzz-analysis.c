@@ -1,6 +1,6 @@
 /*
- * Fuzz target of the whole analysis (lib/dump/fadump-analysis.c and the
- * decoders it drives): a generated guest (fadump-gen.c) as a raw image,
+ * Fuzz target of the whole analysis (lib/vmcore/analysis.c and the
+ * decoders it drives): a generated guest (tests/gen/fadump-gen.c) as a raw image,
  * with the input spliced over one of the structures the analysis
  * locates.  Input: byte 0 picks the guest (bits 0-1: 6.12/6.1, LE/BE)
  * and the structure (bits 2+: fdm, fdh, register save area, VMCOREINFO,
@@ -11,20 +11,20 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "fadump-analysis.h"
-#include "fadump-error.h"
+#include "vmcore/analysis.h"
+#include "common/error.h"
 #include "fuzz-dump.h"
 
 #define FUZZ_HDR    2
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const FadumpDumpOptions raw = { .raw = TRUE };
+    static const DumpOptions raw = { .raw = TRUE };
     const FuzzGuest *g;
-    g_autoptr(FadumpDump) dump = NULL;
-    g_autoptr(FadumpAnalysis) a = NULL;
+    g_autoptr(Dump) dump = NULL;
+    g_autoptr(VmcoreAnalysis) a = NULL;
     g_autoptr(GError) err = NULL;
-    FadumpAnalyseOptions opts = { 0 };
+    VmcoreAnalyseOptions opts = { 0 };
     uint64_t addr, len;
 
     if (size < FUZZ_HDR) {
@@ -41,17 +41,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opts.have_fdm_addr = TRUE;
         opts.fdm_addr = g->img->fdm_addr;
     }
-    a = fadump_analyse(dump, &opts, &err);
+    a = vmcore_analyse(dump, &opts, &err);
     if (!a) {
-        FUZZ_ASSERT(err && err->domain == FADUMP_ERROR && *err->message);
+        FUZZ_ASSERT(err && err->domain == QF_ERROR && *err->message);
     } else {
         FUZZ_ASSERT(a->layout && a->regsave && a->cpu_notes);
         FUZZ_ASSERT(a->vmcoreinfo && a->page_size);
         for (guint i = 0; i < a->layout->segments->len; i++) {
-            const FadumpVmcoreSegment *s =
-                &g_array_index(a->layout->segments, FadumpVmcoreSegment, i);
+            const VmcoreSegment *s =
+                &g_array_index(a->layout->segments, VmcoreSegment, i);
 
-            FUZZ_ASSERT(fadump_dump_covers(dump, s->src, s->size));
+            FUZZ_ASSERT(dump_covers(dump, s->src, s->size));
             FUZZ_ASSERT(s->file_offset + s->size <= a->layout->file_size);
         }
     }

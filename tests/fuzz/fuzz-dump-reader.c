@@ -1,11 +1,11 @@
 /*
- * Fuzz target of the dump readers (lib/dump/dump-reader.c, dump-elf.c,
- * dump-raw.c): whatever the bytes, fadump_dump_open() on them either
+ * Fuzz target of the dump readers (lib/dump/reader.c, dump/elf.c,
+ * dump/raw.c): whatever the bytes, dump_open() on them either
  * fails with an error or gives sorted, non-overlapping ranges that can
  * all be read and located.  The bytes are opened as they come (an ELF
  * core of QMP dump-guest-memory) and as raw images at two bases.
  * Seeds: small QEMU ELF dumps of both layouts and byte orders with 1 to
- * 3 loads, written by fadump-gen.c.
+ * 3 loads, written by tests/gen/fadump-gen.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,7 +13,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const FadumpDumpOptions opts[] = {
+    static const DumpOptions opts[] = {
         { 0 },
         { .raw = TRUE, .raw_base = 0 },
         { .raw = TRUE, .raw_base = 0xfffffffffff00000ULL },
@@ -21,10 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(FuzzFile) f = fuzz_file_new(data, size);
 
     for (size_t i = 0; i < G_N_ELEMENTS(opts); i++) {
-        g_autoptr(FadumpDump) dump = fuzz_dump_open(f, &opts[i]);
+        g_autoptr(Dump) dump = fuzz_dump_open(f, &opts[i]);
 
         if (dump) {
-            FUZZ_ASSERT(fadump_dump_file_size(dump) == size);
+            FUZZ_ASSERT(dump_file_size(dump) == size);
             fuzz_read_all(dump);
         }
     }

@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fadump-error.h"
+#include "common/error.h"
 #include "fuzz-dump.h"
 
 /* Bytes read per range: enough to cross a page, bounded for speed */
@@ -72,49 +72,49 @@ void fuzz_file_truncate(FuzzFile *f, uint64_t size)
     }
 }
 
-FadumpDump *fuzz_dump_open(const FuzzFile *f, const FadumpDumpOptions *opts)
+Dump *fuzz_dump_open(const FuzzFile *f, const DumpOptions *opts)
 {
     g_autoptr(GError) err = NULL;
-    FadumpDump *dump = fadump_dump_open(f->path, opts, &err);
+    Dump *dump = dump_open(f->path, opts, &err);
 
     FUZZ_ASSERT(!dump == !!err);
     if (err) {
-        FUZZ_ASSERT(err->domain == FADUMP_ERROR && err->message &&
+        FUZZ_ASSERT(err->domain == QF_ERROR && err->message &&
                     *err->message);
     }
     return dump;
 }
 
-void fuzz_read_all(FadumpDump *dump)
+void fuzz_read_all(Dump *dump)
 {
     size_t n, n_ram;
-    const FadumpMemRange *r = fadump_dump_ranges(dump, &n);
-    g_autofree FadumpMemRange *ram = fadump_dump_ram_map(dump, &n_ram);
+    const DumpMemRange *r = dump_ranges(dump, &n);
+    g_autofree DumpMemRange *ram = dump_ram_map(dump, &n_ram);
     g_autofree uint8_t *buf = g_malloc(READ_SAMPLE);
-    uint64_t file_size = fadump_dump_file_size(dump);
+    uint64_t file_size = dump_file_size(dump);
 
-    FUZZ_ASSERT(fadump_dump_format_name(dump) != NULL);
+    FUZZ_ASSERT(dump_format_name(dump) != NULL);
     for (size_t i = 0; i < n; i++) {
         uint64_t len = MIN(r[i].size, READ_SAMPLE);
         uint64_t last = r[i].paddr + r[i].size - len;
         g_autoptr(GError) err = NULL;
-        FadumpExtent ext;
+        DumpExtent ext;
 
         FUZZ_ASSERT(r[i].size > 0);
         FUZZ_ASSERT(i == 0 || r[i].paddr >= r[i - 1].paddr + r[i - 1].size);
-        FUZZ_ASSERT(fadump_dump_covers(dump, r[i].paddr, r[i].size));
-        FUZZ_ASSERT(fadump_dump_readable(dump, r[i].paddr, len) == len);
+        FUZZ_ASSERT(dump_covers(dump, r[i].paddr, r[i].size));
+        FUZZ_ASSERT(dump_readable(dump, r[i].paddr, len) == len);
         /* the file may have shrunk since: then an error, not a crash */
-        if (!fadump_dump_read(dump, r[i].paddr, buf, len, &err)) {
+        if (!dump_read(dump, r[i].paddr, buf, len, &err)) {
             FUZZ_ASSERT(err && err->message);
             g_clear_error(&err);
         }
-        if (!fadump_dump_read(dump, last, buf, len, &err)) {
+        if (!dump_read(dump, last, buf, len, &err)) {
             FUZZ_ASSERT(err && err->message);
             g_clear_error(&err);
         }
         /* FALSE without an error: the format cannot say */
-        if (fadump_dump_extent(dump, r[i].paddr, len, &ext, &err)) {
+        if (dump_extent(dump, r[i].paddr, len, &ext, &err)) {
             FUZZ_ASSERT(ext.len > 0 && ext.len <= len);
             FUZZ_ASSERT(ext.fd < 0 || ext.offset + ext.len <= file_size);
         }
@@ -125,7 +125,7 @@ void fuzz_read_all(FadumpDump *dump)
         uint64_t end = r[n - 1].paddr + r[n - 1].size;
 
         if (end != 0) {
-            FUZZ_ASSERT(!fadump_dump_read(dump, end - 1, buf, 2, &err));
+            FUZZ_ASSERT(!dump_read(dump, end - 1, buf, 2, &err));
             FUZZ_ASSERT(err != NULL);
         }
     }

@@ -1,7 +1,7 @@
 /*
  * Helpers of the lib/dump fuzz targets: bytes as a dump file (a memfd
- * opened through /proc/self/fd, as fadump_dump_open() takes a path) and
- * small guests laid out by the generator (tests/unit/fadump-gen.c).
+ * opened through /proc/self/fd, as dump_open() takes a path) and
+ * small guests laid out by the generator (tests/gen/fadump-gen.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <stdint.h>
 
-#include "dump-reader.h"
+#include "dump/reader.h"
 #include "fadump-gen.h"
 #include "fuzz-target.h"
 
@@ -43,7 +43,7 @@ void fuzz_file_truncate(FuzzFile *f, uint64_t size);
  * Open @f as a dump; on failure check that the error says something and
  * return NULL.
  */
-FadumpDump *fuzz_dump_open(const FuzzFile *f, const FadumpDumpOptions *opts);
+Dump *fuzz_dump_open(const FuzzFile *f, const DumpOptions *opts);
 
 /**
  * fuzz_read_all:
@@ -52,7 +52,7 @@ FadumpDump *fuzz_dump_open(const FuzzFile *f, const FadumpDumpOptions *opts);
  * Read every range of @dump (a bounded sample of each), its RAM map and
  * the file extents of what it holds, checking the reader's invariants.
  */
-void fuzz_read_all(FadumpDump *dump);
+void fuzz_read_all(Dump *dump);
 
 /* The generator's parameters of a small guest: 1 MiB RAM, 4K pages */
 void fuzz_gen_params(GenParams *p, GenKernel kernel, gboolean big_endian);

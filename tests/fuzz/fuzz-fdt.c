@@ -15,14 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fdt-blob.h"
-#include "fdt-check.h"
-#include "fdt-decode.h"
-#include "fdt-diff.h"
-#include "fdt-json.h"
-#include "fdt-nodes.h"
-#include "fdt-rtas.h"
-#include "fdt-text.h"
+#include "fdt/blob.h"
+#include "fdt/check.h"
+#include "fdt/decode.h"
+#include "fdt/diff.h"
+#include "report/fdt-json.h"
+#include "fdt/nodes.h"
+#include "fdt/rtas.h"
+#include "report/fdt-text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void render_json(JsonNode *node)
 {
-    g_autofree char *text = fadump_json_to_string(node);
+    g_autofree char *text = qf_json_to_string(node);
 
     FUZZ_ASSERT(g_utf8_validate(text, -1, NULL));
     json_node_unref(node);
@@ -48,69 +48,69 @@ static void render_json(JsonNode *node)
 static void decode_as_values(const uint8_t *data, size_t size)
 {
     static const char *const names[] = {
-        FADUMP_PROP_KERNEL_DUMP, FADUMP_PROP_SIZES, FADUMP_PROP_VERSION,
-        FADUMP_PROP_LRDR_CAPACITY, FADUMP_PROP_TOKEN, "reg", "compatible",
+        DT_PROP_KERNEL_DUMP, DT_PROP_SIZES, DT_PROP_VERSION,
+        DT_PROP_LRDR_CAPACITY, DT_PROP_TOKEN, "reg", "compatible",
     };
-    FadumpDecodeCtx ctx = { .in_rtas = TRUE, .reg_cells_known = TRUE,
+    DtDecodeCtx ctx = { .in_rtas = TRUE, .reg_cells_known = TRUE,
                             .addr_cells = 2, .size_cells = 2 };
     int len = (int)MIN(size, 4096);
 
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-        g_autoptr(FadumpValue) v = fadump_value_decode(&ctx, names[i], data,
+        g_autoptr(DtValue) v = dt_value_decode(&ctx, names[i], data,
                                                        len);
-        g_auto(GStrv) lines = fadump_text_value_lines(v);
+        g_auto(GStrv) lines = report_fdt_text_value_lines(v);
         g_autoptr(JsonBuilder) b = json_builder_new();
 
         FUZZ_ASSERT(lines && lines[0]);
         json_builder_begin_object(b);
-        fadump_json_value(b, v);
+        report_fdt_json_value(b, v);
         json_builder_end_object(b);
         render_json(json_builder_get_root(b));
     }
 }
 
-static void exercise_tree(const FadumpFdt *fdt)
+static void exercise_tree(const DtBlob *fdt)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(GArray) index = fadump_fdt_index(fdt, &err);
+    g_autoptr(GArray) index = dt_index(fdt, &err);
     g_autoptr(GString) text = g_string_new(NULL);
-    g_autoptr(FadumpCheckReport) report = NULL;
-    g_autoptr(FadumpDiff) diff = NULL;
+    g_autoptr(DtCheckReport) report = NULL;
+    g_autoptr(DtDiff) diff = NULL;
 
     if (!index) {
         FUZZ_ASSERT(err != NULL);
         return;
     }
     FUZZ_ASSERT(index->len >= 1);
-    fadump_text_tree(text, fdt, index, 0, FALSE);
-    render_json(fadump_json_tree(fdt, index, 0, FALSE));
+    report_fdt_text_tree(text, fdt, index, 0, FALSE);
+    render_json(report_fdt_json_tree(fdt, index, 0, FALSE));
     /* subtrees, by the path they are known by */
     for (guint i = 0; i < index->len && i < 8; i++) {
-        const FadumpFdtNode *n = fadump_fdt_node(index, (int)i);
-        int at = fadump_fdt_index_lookup(fdt, index, n->path, NULL);
+        const DtNode *n = dt_node(index, (int)i);
+        int at = dt_index_lookup(fdt, index, n->path, NULL);
 
         if (at >= 0) {
             g_string_truncate(text, 0);
-            fadump_text_tree(text, fdt, index, at, TRUE);
+            report_fdt_text_tree(text, fdt, index, at, TRUE);
         }
     }
-    report = fadump_fdt_check(fdt, index);
+    report = dt_check(fdt, index);
     g_string_truncate(text, 0);
-    fadump_text_check(text, report);
-    fadump_text_check_summary(text, report, fdt->origin);
-    render_json(fadump_json_check(report, fdt->origin));
+    report_fdt_text_check(text, report);
+    report_fdt_text_check_summary(text, report, fdt->origin);
+    render_json(report_fdt_json_check(report, fdt->origin));
 
-    diff = fadump_fdt_diff(fdt, index, 0, fdt, index, 0, FALSE);
+    diff = dt_diff(fdt, index, 0, fdt, index, 0, FALSE);
     FUZZ_ASSERT(diff->entries->len == 0);
     g_string_truncate(text, 0);
-    fadump_text_diff(text, diff, "a", "b");
-    render_json(fadump_json_diff(diff, "a", "b"));
+    report_fdt_text_diff(text, diff, "a", "b");
+    render_json(report_fdt_json_diff(diff, "a", "b"));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpFdt) fdt = fadump_fdt_new_from_data(data, size, "fuzz",
+    g_autoptr(DtBlob) fdt = dt_new_from_data(data, size, "fuzz",
                                                         &err);
 
     if (fdt) {

@@ -1,6 +1,6 @@
 /*
- * Fuzz target of the kdump-compressed reader (lib/dump/dump-kdump.c,
- * kdump-flat.c, kdump-compress.c): whatever the bytes, opening them as a
+ * Fuzz target of the kdump-compressed reader (lib/dump/kdump.c,
+ * dump/kdump-flat.c, dump/kdump-compress.c): whatever the bytes, opening them as a
  * dump either fails with an error or gives a dump whose ranges are
  * sorted and disjoint, every byte of which either reads or fails with an
  * error, whose extents stay within what was asked, and whose notes,
@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump-reader.h"
+#include "dump/reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,22 +37,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define READ_CHUNK      (256u << 10)
 
 /* No text out of the file can be longer than the file (flattened: 3x) */
-static uint64_t size_limit(FadumpDump *dump)
+static uint64_t size_limit(Dump *dump)
 {
-    return 3 * fadump_dump_file_size(dump) + (16u << 20);
+    return 3 * dump_file_size(dump) + (16u << 20);
 }
 
-static void exercise(FadumpDump *dump)
+static void exercise(Dump *dump)
 {
     size_t n;
-    const FadumpMemRange *r = fadump_dump_ranges(dump, &n);
+    const DumpMemRange *r = dump_ranges(dump, &n);
     g_autofree uint8_t *buf = g_malloc(READ_CHUNK);
-    g_autoptr(GBytes) notes = fadump_dump_notes(dump);
-    const char *vmcoreinfo = fadump_dump_vmcoreinfo(dump);
+    g_autoptr(GBytes) notes = dump_notes(dump);
+    const char *vmcoreinfo = dump_vmcoreinfo(dump);
     uint64_t budget = READ_BUDGET;
 
-    for (guint i = 0; i < fadump_dump_n_warnings(dump); i++) {
-        FUZZ_ASSERT(fadump_dump_warning(dump, i) != NULL);
+    for (guint i = 0; i < dump_n_warnings(dump); i++) {
+        FUZZ_ASSERT(dump_warning(dump, i) != NULL);
     }
     FUZZ_ASSERT(!notes || g_bytes_get_size(notes) > 0);
     FUZZ_ASSERT(!vmcoreinfo || strlen(vmcoreinfo) < size_limit(dump));
@@ -62,13 +62,13 @@ static void exercise(FadumpDump *dump)
         for (uint64_t off = 0; off < r[i].size && budget;) {
             uint64_t len = MIN(MIN(READ_CHUNK, r[i].size - off), budget);
             g_autoptr(GError) err = NULL;
-            FadumpExtent ext;
+            DumpExtent ext;
 
-            if (!fadump_dump_read(dump, r[i].paddr + off, buf, len, &err)) {
+            if (!dump_read(dump, r[i].paddr + off, buf, len, &err)) {
                 FUZZ_ASSERT(err != NULL);
             }
             g_clear_error(&err);
-            if (fadump_dump_extent(dump, r[i].paddr + off, len, &ext,
+            if (dump_extent(dump, r[i].paddr + off, len, &ext,
                                    &err)) {
                 FUZZ_ASSERT(ext.len > 0 && ext.len <= len);
                 FUZZ_ASSERT(ext.fd >= -1);
@@ -84,19 +84,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = memfd_create("fuzz-kdump", MFD_CLOEXEC);
     g_autofree char *path = NULL;
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
+    g_autoptr(Dump) dump = NULL;
 
     FUZZ_ASSERT(fd >= 0);
     FUZZ_ASSERT(write(fd, data, size) == (ssize_t)size);
     path = g_strdup_printf("/proc/self/fd/%d", fd);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     if (dump) {
         FUZZ_ASSERT(err == NULL);
         exercise(dump);
     } else {
         FUZZ_ASSERT(err != NULL && err->message[0]);
     }
-    g_clear_pointer(&dump, fadump_dump_free);
+    g_clear_pointer(&dump, dump_free);
     close(fd);
     return 0;
 }

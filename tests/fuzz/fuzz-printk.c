@@ -1,7 +1,7 @@
 /*
  * Fuzz target of the printk ring buffer walker, of crash triage's panic
- * search and of kallsyms (lib/dump/printk-ring.c, kernel-mem.c,
- * crash-triage.c, kallsyms.c): whatever VMCOREINFO says and whatever the
+ * search and of kallsyms (lib/kernel/printk.c, kernel/mem.c,
+ * kernel/triage.c, kernel/kallsyms.c): whatever VMCOREINFO says and whatever the
  * memory holds, the walk either fails with an error or returns records
  * that are consistent, in bounded time and memory; symbols are names or
  * nothing.
@@ -9,7 +9,7 @@
  * Input: an 8-byte big-endian guest physical address BASE, the VMCOREINFO
  * text up to the first NUL byte, then guest memory starting at BASE
  * (anything else reads as absent).  gen-printk-seeds.c writes seeds of
- * this form from the rings fadump-gen.c lays out.  libFuzzer calls
+ * this form from the rings tests/gen/fadump-gen.c lays out.  libFuzzer calls
  * LLVMFuzzerTestOneInput(); so does fuzz-replay.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crash-triage.h"
-#include "fadump-error.h"
-#include "kallsyms.h"
-#include "kernel-mem.h"
-#include "printk-ring.h"
+#include "kernel/triage.h"
+#include "common/error.h"
+#include "kernel/kallsyms.h"
+#include "kernel/mem.h"
+#include "kernel/printk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,7 +50,7 @@ static gboolean read_memory(gpointer data, uint64_t paddr, void *buf,
 
     if (paddr < m->base || paddr - m->base > m->len ||
         len > m->len - (paddr - m->base)) {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND,
+        g_set_error(error, QF_ERROR, QF_ERROR_NOT_FOUND,
                     "0x%" G_GINT64_MODIFIER "x: not in the input", paddr);
         return FALSE;
     }
@@ -58,27 +58,27 @@ static gboolean read_memory(gpointer data, uint64_t paddr, void *buf,
     return TRUE;
 }
 
-static void check_log(const FadumpPrintkLog *log, unsigned int max)
+static void check_log(const KernelPrintkLog *log, unsigned int max)
 {
     g_autoptr(GString) text = g_string_new(NULL);
-    FadumpTriage t = { .log = (FadumpPrintkLog *)log };
+    KernelTriage t = { .log = (KernelPrintkLog *)log };
     uint64_t kept = 0;
 
     FUZZ_ASSERT(log->records->len <= log->n_records);
     FUZZ_ASSERT(!max || log->records->len <= max);
-    FUZZ_ASSERT(log->count_bits <= FADUMP_PRINTK_MAX_COUNT_BITS);
+    FUZZ_ASSERT(log->count_bits <= KERNEL_PRINTK_MAX_COUNT_BITS);
     FUZZ_ASSERT(log->n_records + log->n_skipped <= 1ULL << log->count_bits);
     for (guint i = 0; i < log->records->len; i++) {
-        const FadumpPrintkRecord *r = log->records->pdata[i];
+        const KernelPrintkRecord *r = log->records->pdata[i];
 
         FUZZ_ASSERT(r->text && r->text[r->text_len] == 0);
         FUZZ_ASSERT(r->level <= 7 && r->flags <= 31);
         kept += r->text_len;
-        fadump_printk_record_format(text, r);
+        kernel_printk_record_format(text, r);
     }
     /* what is kept fits in the data ring */
     FUZZ_ASSERT(log->records->len <= 1 || kept <= 1ULL << log->size_bits);
-    fadump_triage_find_panic(&t);
+    kernel_triage_find_panic(&t);
     FUZZ_ASSERT(t.panic < (gint64)log->records->len);
     FUZZ_ASSERT((t.panic < 0) == (t.panic_message == NULL));
     FUZZ_ASSERT(t.oops_first <= t.oops_end);
@@ -109,11 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static const unsigned int max[] = { 0, 3 };
 
         for (size_t i = 0; i < G_N_ELEMENTS(max); i++) {
-            g_autoptr(FadumpKmem) k = fadump_kmem_new(read_memory, &m, NULL,
+            g_autoptr(KernelMem) k = kernel_mem_new(read_memory, &m, NULL,
                                                       be);
             g_autoptr(GError) err = NULL;
-            g_autoptr(FadumpPrintkLog) log =
-                fadump_printk_log_read(k, vmcoreinfo, max[i], &err);
+            g_autoptr(KernelPrintkLog) log =
+                kernel_printk_log_read(k, vmcoreinfo, max[i], &err);
 
             if (log) {
                 FUZZ_ASSERT(err == NULL);
@@ -126,15 +126,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     for (int be = 0; be <= 1; be++) {
-        g_autoptr(FadumpKmem) k = fadump_kmem_new(read_memory, &m, NULL, be);
+        g_autoptr(KernelMem) k = kernel_mem_new(read_memory, &m, NULL, be);
         g_autoptr(GError) err = NULL;
-        g_autoptr(FadumpKallsyms) ks = fadump_kallsyms_load(k, vmcoreinfo,
+        g_autoptr(KernelKallsyms) ks = kernel_kallsyms_load(k, vmcoreinfo,
                                                             &err);
 
         FUZZ_ASSERT((ks == NULL) == (err != NULL));
         for (uint64_t a = 0; ks && a < 0x600000; a += 0x17ff8) {
             g_autofree char *sym =
-                fadump_kallsyms_symbolize(ks, 0xc000000000000000ULL + a);
+                kernel_kallsyms_symbolize(ks, 0xc000000000000000ULL + a);
 
             FUZZ_ASSERT(!sym || strstr(sym, "+0x"));
         }
@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_autoptr(GError) err = NULL;
         uint64_t off;
 
-        if (!fadump_kmem_check_vmcoreinfo(vmcoreinfo, &off, &err)) {
+        if (!kernel_mem_check_vmcoreinfo(vmcoreinfo, &off, &err)) {
             FUZZ_ASSERT(err != NULL);
         }
     }

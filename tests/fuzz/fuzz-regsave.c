@@ -1,48 +1,48 @@
 /*
  * Fuzz target of the register save area decoder (lib/dump/
- * fadump-regsave.c) and the CPU notes built from it (fadump-cpu-notes.c):
+ * papr/regsave.c) and the CPU notes built from it (vmcore/cpu-notes.c):
  * the bytes either fail to decode with an error or give CPU lists that
  * lie within the area, from which notes for each CPU can be built.
- * Seeds: the areas of the generated guests (fadump-gen.c).
+ * Seeds: the areas of the generated guests (tests/gen/fadump-gen.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "fadump-cpu-notes.h"
-#include "fadump-error.h"
-#include "fadump-regsave.h"
+#include "vmcore/cpu-notes.h"
+#include "common/error.h"
+#include "papr/regsave.h"
 #include "fuzz-dump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpRegsave) rs = NULL;
+    g_autoptr(PaprRegsave) rs = NULL;
     g_autoptr(GBytes) notes = NULL;
     g_autoptr(GArray) cpus = NULL;
     const FuzzGuest *g = fuzz_guest(size & 1);
-    FadumpFdh fdh;
+    PaprFdh fdh;
 
-    if (!fadump_regsave_decode(data, size, 0x10000, &rs, &err)) {
-        FUZZ_ASSERT(err && err->domain == FADUMP_ERROR && *err->message);
+    if (!papr_regsave_decode(data, size, 0x10000, &rs, &err)) {
+        FUZZ_ASSERT(err && err->domain == QF_ERROR && *err->message);
         FUZZ_ASSERT(rs == NULL);
         return 0;
     }
     FUZZ_ASSERT(rs->used <= size);
-    FUZZ_ASSERT(rs->cpus->len <= FADUMP_REGSAVE_MAX_CPUS);
+    FUZZ_ASSERT(rs->cpus->len <= PAPR_REGSAVE_MAX_CPUS);
     for (guint i = 0; i < rs->cpus->len; i++) {
-        const FadumpRegsaveCpu *c =
-            &g_array_index(rs->cpus, FadumpRegsaveCpu, i);
+        const PaprRegsaveCpu *c =
+            &g_array_index(rs->cpus, PaprRegsaveCpu, i);
 
         FUZZ_ASSERT(c->offset < size);
         FUZZ_ASSERT(c->n_ignored <= c->n_entries);
     }
     /* the notes, with a generated guest's crash-info header */
-    FUZZ_ASSERT(fadump_fdh_decode(g->img->ram + g->img->fdh_addr,
+    FUZZ_ASSERT(papr_fdh_decode(g->img->ram + g->img->fdh_addr,
                                   g->img->fdh_size, g->img->fdh_addr, &fdh,
                                   NULL));
-    notes = fadump_cpu_notes_build(rs, &fdh, 4096, &cpus);
+    notes = vmcore_cpu_notes_build(rs, &fdh, 4096, &cpus);
     FUZZ_ASSERT(notes != NULL && cpus != NULL);
     FUZZ_ASSERT(g_bytes_get_size(notes) >=
-                (gsize)cpus->len * FADUMP_PRSTATUS_NOTE_SIZE);
+                (gsize)cpus->len * VMCORE_PRSTATUS_NOTE_SIZE);
     return 0;
 }
 

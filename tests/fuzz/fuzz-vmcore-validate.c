@@ -1,7 +1,7 @@
 /*
  * Fuzz target of the reader of a real /proc/vmcore copy (lib/dump/
- * vmcore-validate.c, fadump-extract --validate): the vmcore expected of
- * a generated guest (fadump-gen.c) with the input over its start.
+ * vmcore/validate.c, fadump-extract --validate): the vmcore expected of
+ * a generated guest (tests/gen/fadump-gen.c) with the input over its start.
  * Input: byte 0 picks the guest (bits 0-1: 6.12/6.1, LE/BE; bit 2: the
  * file ends where the input does, else the expected bytes follow); the
  * rest is the vmcore's first bytes (ELF header, program headers, notes).
@@ -11,22 +11,22 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "fadump-analysis.h"
-#include "fadump-error.h"
+#include "vmcore/analysis.h"
+#include "common/error.h"
 #include "fuzz-dump.h"
-#include "vmcore-validate.h"
+#include "vmcore/validate.h"
 
 #define FUZZ_HDR    1
 
 typedef struct Expected {
-    FadumpDump *dump;
-    FadumpAnalysis *analysis;
+    Dump *dump;
+    VmcoreAnalysis *analysis;
 } Expected;
 
 /* The guest's dump and analysis, made once (the fuzzer runs many inputs) */
 static const Expected *expected(unsigned int variant)
 {
-    static const FadumpDumpOptions raw = { .raw = TRUE };
+    static const DumpOptions raw = { .raw = TRUE };
     static Expected cache[FUZZ_GUESTS];
     Expected *e = &cache[variant];
 
@@ -34,9 +34,9 @@ static const Expected *expected(unsigned int variant)
         const FuzzGuest *g = fuzz_guest(variant);
         g_autoptr(GError) err = NULL;
 
-        e->dump = fadump_dump_open(g->raw->path, &raw, &err);
+        e->dump = dump_open(g->raw->path, &raw, &err);
         FUZZ_ASSERT(e->dump != NULL);
-        e->analysis = fadump_analyse(e->dump, NULL, &err);
+        e->analysis = vmcore_analyse(e->dump, NULL, &err);
         if (!e->analysis) {
             fprintf(stderr, "fuzz: %s: %s\n", g->name, err->message);
         }
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const Expected *e;
     const GByteArray *core;
     g_autoptr(FuzzFile) f = NULL;
-    g_autoptr(FadumpValidation) v = NULL;
+    g_autoptr(VmcoreValidation) v = NULL;
     g_autoptr(GError) err = NULL;
     size_t len;
 
@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(data[0] & 4) && len < core->len) {
         fuzz_file_pwrite(f, core->data + len, core->len - len, len);
     }
-    if (!fadump_vmcore_validate(e->analysis->layout, e->dump, f->path, &v,
+    if (!vmcore_validate(e->analysis->layout, e->dump, f->path, &v,
                                 &err)) {
-        FUZZ_ASSERT(err && err->domain == FADUMP_ERROR && *err->message);
+        FUZZ_ASSERT(err && err->domain == QF_ERROR && *err->message);
         FUZZ_ASSERT(v == NULL);
         return 0;
     }
@@ -84,7 +84,7 @@ void fuzz_target_seeds(FuzzSeedFunc add, void *opaque)
     for (unsigned int v = 0; v < FUZZ_GUESTS; v++) {
         const FuzzGuest *g = fuzz_guest(v);
         const GByteArray *core = g->img->vmcore;
-        const FadumpVmcoreLayout *l = expected(v)->analysis->layout;
+        const VmcoreLayout *l = expected(v)->analysis->layout;
         /* the ELF header, program headers and notes */
         size_t head = g_bytes_get_size(l->header) +
                       g_bytes_get_size(l->notes);

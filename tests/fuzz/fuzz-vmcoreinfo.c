@@ -1,17 +1,17 @@
 /*
- * Fuzz target of the VMCOREINFO decoder (lib/dump/vmcoreinfo.c): the
+ * Fuzz target of the VMCOREINFO decoder (lib/elfcore/vmcoreinfo.c): the
  * bytes, as a note buffer of either byte order, either fail with an
  * error or give a NUL-free text whose keys and page size can be looked
  * up.  Seeds: the VMCOREINFO buffers of the generated guests
- * (fadump-gen.c).
+ * (tests/gen/fadump-gen.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
 
-#include "fadump-error.h"
+#include "common/error.h"
 #include "fuzz-dump.h"
-#include "vmcoreinfo.h"
+#include "elfcore/vmcoreinfo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,22 +22,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (int be = 0; be < 2; be++) {
         g_autoptr(GError) err = NULL;
-        g_autofree char *text = fadump_vmcoreinfo_from_notes(data, size, be,
+        g_autofree char *text = elfcore_vmcoreinfo_from_notes(data, size, be,
                                                              0x4000, &err);
         uint64_t pg;
 
         if (!text) {
-            FUZZ_ASSERT(err && err->domain == FADUMP_ERROR &&
+            FUZZ_ASSERT(err && err->domain == QF_ERROR &&
                         *err->message);
             continue;
         }
         FUZZ_ASSERT(strlen(text) <= size);
         for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-            g_autofree char *v = fadump_vmcoreinfo_get(text, keys[i]);
+            g_autofree char *v = elfcore_vmcoreinfo_get(text, keys[i]);
 
             FUZZ_ASSERT(!v || strlen(v) <= strlen(text));
         }
-        if (fadump_vmcoreinfo_page_size(text, &pg, &err)) {
+        if (elfcore_vmcoreinfo_page_size(text, &pg, &err)) {
             FUZZ_ASSERT(pg != 0 && (pg & (pg - 1)) == 0);
         } else {
             FUZZ_ASSERT(err && *err->message);

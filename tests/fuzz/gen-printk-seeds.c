@@ -1,5 +1,5 @@
 /*
- * Seeds of fuzz-printk: the printk rings fadump-gen.c lays out (Linux 6.1,
+ * Seeds of fuzz-printk: the printk rings tests/gen/fadump-gen.c lays out (Linux 6.1,
  * 6.12 and 7.2, both byte orders) and its kallsyms tables, each as
  * fuzz-printk.c reads its input: BASE (8 bytes, big-endian), the
  * VMCOREINFO text, a NUL, the memory from BASE to the end of the ring's

@@ -1,6 +1,6 @@
 /*
  * Seed inputs of fuzz-kdump: small kdump-compressed files laid out by
- * tests/unit/kdump-gen.c (4 KiB blocks, 64 pages of mixed zero,
+ * tests/gen/kdump-gen.c (4 KiB blocks, 64 pages of mixed zero,
  * compressible and incompressible memory), one per variant the reader
  * takes: each compression, both byte orders, raw and flattened, a hole,
  * the incomplete flag.

@@ -1,6 +1,6 @@
 /*
  * Generated inputs of the lib/fdt fuzz target (fuzz-fdt.c): the trees
- * fdt-test-trees.c builds (first boot, capture boot, no fadump, SMT) and
+ * tests/gen/fdt-test-trees.c builds (first boot, capture boot, no fadump, SMT) and
  * a dump memory structure as ibm,kernel-dump bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -1,7 +1,7 @@
 /*
- * Unit tests of the kdump-compressed reader (lib/dump/dump-kdump.c,
- * kdump-flat.c, kdump-compress.c): guest memory from fadump-gen.c, laid
- * out as kdump files by the test's own generator (kdump-gen.c) in every
+ * Unit tests of the kdump-compressed reader (lib/dump/kdump.c,
+ * dump/kdump-flat.c, dump/kdump-compress.c): guest memory from tests/gen/fadump-gen.c, laid
+ * out as kdump files by the test's own generator (tests/gen/kdump-gen.c) in every
  * compression, both byte orders, raw and flattened, with holes, shared
  * zero pages and the incomplete flag; read back byte for byte, through
  * the whole fadump-extract pipeline, and corrupted or truncated.
@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "dump-reader.h"
-#include "fadump-analysis.h"
-#include "fadump-error.h"
+#include "dump/reader.h"
+#include "vmcore/analysis.h"
+#include "common/error.h"
 #include "fadump-gen.h"
 #include "kdump-gen.h"
-#include "vmcore-writer.h"
+#include "vmcore/elf-writer.h"
 
 static char *tmp_path(const char *name)
 {
@@ -83,26 +83,26 @@ static void case_params(const Case *c, KgenParams *kp)
 }
 
 /* Every byte the reader returns equals the image; extents agree */
-static void check_memory(FadumpDump *dump, const GenImage *img,
+static void check_memory(Dump *dump, const GenImage *img,
                          const KgenParams *kp, const KgenLayout *l)
 {
     uint64_t ram = img->p.ram_size;
     uint64_t bs = kp->block_size;
     g_autofree uint8_t *buf = g_malloc(4u << 20);
     g_autoptr(GError) err = NULL;
-    const FadumpMemRange *r;
+    const DumpMemRange *r;
     size_t n;
     uint64_t zero_pages = 0, raw_pages = 0;
 
-    r = fadump_dump_ranges(dump, &n);
+    r = dump_ranges(dump, &n);
     if (kp->hole_end) {
         g_assert_cmpuint(n, ==, 2);
         g_assert_cmpuint(r[0].paddr, ==, 0);
         g_assert_cmpuint(r[0].size, ==, kp->hole_start);
         g_assert_cmpuint(r[1].paddr, ==, kp->hole_end);
         g_assert_cmpuint(r[1].size, ==, ram - kp->hole_end);
-        g_assert_false(fadump_dump_read(dump, kp->hole_start, buf, 8, &err));
-        g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND);
+        g_assert_false(dump_read(dump, kp->hole_start, buf, 8, &err));
+        g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
         g_clear_error(&err);
     } else {
         g_assert_cmpuint(n, ==, 1);
@@ -114,7 +114,7 @@ static void check_memory(FadumpDump *dump, const GenImage *img,
              a += 4u << 20) {
             uint64_t len = MIN(4u << 20, r[i].paddr + r[i].size - a);
 
-            g_assert_true(fadump_dump_read(dump, a, buf, len, &err));
+            g_assert_true(dump_read(dump, a, buf, len, &err));
             g_assert_no_error(err);
             g_assert_cmpmem(buf, len, img->ram + a, len);
         }
@@ -126,19 +126,19 @@ static void check_memory(FadumpDump *dump, const GenImage *img,
         if (a + len > kp->hole_start && a < kp->hole_end) {
             continue;
         }
-        g_assert_true(fadump_dump_read(dump, a, buf, len, &err));
+        g_assert_true(dump_read(dump, a, buf, len, &err));
         g_assert_no_error(err);
         g_assert_cmpmem(buf, len, img->ram + a, len);
     }
     /* extents: zero pages as zeros, raw pages in the file */
     for (uint64_t a = 0; a < ram; a += bs) {
-        FadumpExtent ext;
+        DumpExtent ext;
         gboolean in_hole = a >= kp->hole_start && a < kp->hole_end;
-        gboolean found = fadump_dump_extent(dump, a, bs, &ext, &err);
+        gboolean found = dump_extent(dump, a, bs, &ext, &err);
 
         if (in_hole) {
             g_assert_false(found);
-            g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND);
+            g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
             g_clear_error(&err);
             continue;
         }
@@ -163,9 +163,9 @@ static void check_memory(FadumpDump *dump, const GenImage *img,
                      l->n_pages);
     /* multi-page extents stop at a change of kind, never beyond len */
     for (uint64_t a = 0; a < ram; a += 5 * bs) {
-        FadumpExtent ext;
+        DumpExtent ext;
 
-        if (fadump_dump_extent(dump, a, 3 * bs, &ext, NULL)) {
+        if (dump_extent(dump, a, 3 * bs, &ext, NULL)) {
             g_assert_cmpuint(ext.len, <=, 3 * bs);
             g_assert_cmpuint(ext.len % bs, ==, 0);
         }
@@ -178,7 +178,7 @@ static void test_round_trip(gconstpointer data)
     g_autoptr(GenImage) img = image(c->big_endian, 65536);
     g_autofree char *path = tmp_path("rt.kdump");
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
+    g_autoptr(Dump) dump = NULL;
     g_autoptr(GBytes) notes = NULL;
     static const uint8_t fake_notes[] = "CPU NOTES, 24 BYTES LONG";
     KgenParams kp;
@@ -193,16 +193,16 @@ static void test_round_trip(gconstpointer data)
     if (c->compression) {
         g_assert_cmpuint(l.n_compressed, >, 10);
     }
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_no_error(err);
-    g_assert_cmpstr(fadump_dump_format_name(dump), ==, "kdump");
-    g_assert_cmpuint(fadump_dump_n_warnings(dump), ==, 0);
+    g_assert_cmpstr(dump_format_name(dump), ==, "kdump");
+    g_assert_cmpuint(dump_n_warnings(dump), ==, 0);
     check_memory(dump, img, &kp, &l);
-    notes = fadump_dump_notes(dump);
+    notes = dump_notes(dump);
     g_assert_nonnull(notes);
     g_assert_cmpuint(g_bytes_get_size(notes), >, 24);
     g_assert_cmpmem(g_bytes_get_data(notes, NULL), 24, fake_notes, 24);
-    g_assert_cmpstr(fadump_dump_vmcoreinfo(dump), ==, kp.vmcoreinfo);
+    g_assert_cmpstr(dump_vmcoreinfo(dump), ==, kp.vmcoreinfo);
     g_unlink(path);
 }
 
@@ -214,20 +214,20 @@ static void test_extract(gconstpointer data)
     g_autofree char *path = tmp_path("ex.kdump");
     g_autofree char *out = tmp_path("ex.vmcore");
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
-    g_autoptr(FadumpAnalysis) a = NULL;
+    g_autoptr(Dump) dump = NULL;
+    g_autoptr(VmcoreAnalysis) a = NULL;
     g_autofree char *got = NULL;
-    FadumpWriteStats stats;
+    VmcoreWriteStats stats;
     KgenParams kp;
     gsize len;
 
     case_params(c, &kp);
     kgen_write(&kp, img->ram, img->p.ram_size, path, NULL);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_no_error(err);
-    a = fadump_analyse(dump, NULL, &err);
+    a = vmcore_analyse(dump, NULL, &err);
     g_assert_no_error(err);
-    g_assert_true(fadump_vmcore_write(a->layout, dump, out, NULL, &stats,
+    g_assert_true(vmcore_write(a->layout, dump, out, NULL, &stats,
                                       &err));
     g_assert_no_error(err);
     g_assert_cmpuint(stats.hole_bytes, >, 0);
@@ -242,27 +242,27 @@ static void test_incomplete(void)
     g_autoptr(GenImage) img = image(FALSE, 65536);
     g_autofree char *path = tmp_path("inc.kdump");
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
+    g_autoptr(Dump) dump = NULL;
     uint8_t buf[64];
     KgenParams kp;
 
     kgen_params_default(&kp);
     kp.written = 100;
     kgen_write(&kp, img->ram, img->p.ram_size, path, NULL);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_no_error(err);
-    g_assert_cmpuint(fadump_dump_n_warnings(dump), ==, 1);
-    g_assert_nonnull(strstr(fadump_dump_warning(dump, 0), "incomplete"));
+    g_assert_cmpuint(dump_n_warnings(dump), ==, 1);
+    g_assert_nonnull(strstr(dump_warning(dump, 0), "incomplete"));
     /* what was written reads, what was lost is an error */
-    g_assert_true(fadump_dump_read(dump, 99 * 65536 + 100, buf, 64, &err));
+    g_assert_true(dump_read(dump, 99 * 65536 + 100, buf, 64, &err));
     g_assert_no_error(err);
     g_assert_cmpmem(buf, 64, img->ram + 99 * 65536 + 100, 64);
-    g_assert_false(fadump_dump_read(dump, 100 * 65536, buf, 64, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED);
+    g_assert_false(dump_read(dump, 100 * 65536, buf, 64, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_TRUNCATED);
     g_assert_nonnull(strstr(err->message, "incomplete"));
     g_clear_error(&err);
     /* a fadump analysis needing the lost pages fails, with the warning */
-    g_assert_null(fadump_analyse(dump, NULL, &err));
+    g_assert_null(vmcore_analyse(dump, NULL, &err));
     g_assert_nonnull(err);
     g_unlink(path);
 }
@@ -395,9 +395,9 @@ static void p_short_output(GByteArray *f, const KgenLayout *l)
     put32(f, desc1(l) + 8, n);
 }
 
-#define E_CORRUPT FADUMP_ERROR_CORRUPT
-#define E_TRUNCATED FADUMP_ERROR_TRUNCATED
-#define E_UNSUPPORTED FADUMP_ERROR_UNSUPPORTED
+#define E_CORRUPT QF_ERROR_CORRUPT
+#define E_TRUNCATED QF_ERROR_TRUNCATED
+#define E_UNSUPPORTED QF_ERROR_UNSUPPORTED
 
 static const Corruption corruptions[] = {
     { .name = "version", .error = E_CORRUPT, .patch = p_version },
@@ -448,7 +448,7 @@ static void test_corrupt(gconstpointer data)
     g_autofree char *path = tmp_path("corrupt.kdump");
     g_autoptr(GByteArray) f = NULL;
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
+    g_autoptr(Dump) dump = NULL;
     g_autofree uint8_t *buf = g_malloc(65536);
     KgenParams kp;
     KgenLayout l;
@@ -458,22 +458,22 @@ static void test_corrupt(gconstpointer data)
     g_assert_cmpuint(l.n_compressed, >, 0);
     c->patch(f, &l);
     g_assert_true(g_file_set_contents(path, (char *)f->data, f->len, NULL));
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     if (c->error >= 0) {
         g_assert_null(dump);
-        g_assert_error(err, FADUMP_ERROR, c->error);
+        g_assert_error(err, QF_ERROR, c->error);
         g_assert_true(g_str_has_prefix(err->message, path));
         g_test_message("%s", err->message);
         return;
     }
     g_assert_no_error(err);
-    g_assert_false(fadump_dump_read(dump, 65536 + 10, buf, 100, &err));
-    g_assert_error(err, FADUMP_ERROR, c->read_error);
+    g_assert_false(dump_read(dump, 65536 + 10, buf, 100, &err));
+    g_assert_error(err, QF_ERROR, c->read_error);
     g_assert_nonnull(strstr(err->message, "0x1"));  /* the pfn */
     g_test_message("%s", err->message);
     g_clear_error(&err);
     /* other pages still read */
-    g_assert_true(fadump_dump_read(dump, 3 * 65536, buf, 65536, &err));
+    g_assert_true(dump_read(dump, 3 * 65536, buf, 65536, &err));
     g_assert_no_error(err);
     g_assert_cmpmem(buf, 65536, ram + 3 * 65536, 65536);
 }
@@ -509,17 +509,17 @@ static void test_truncated(gconstpointer data)
     }
     for (size_t i = 0; i < n; i++) {
         g_autoptr(GError) err = NULL;
-        g_autoptr(FadumpDump) dump = NULL;
+        g_autoptr(Dump) dump = NULL;
 
         g_assert_true(g_file_set_contents(path, (char *)f->data, cuts[i],
                                           NULL));
-        dump = fadump_dump_open(path, NULL, &err);
+        dump = dump_open(path, NULL, &err);
         g_assert_null(dump);
         g_assert_nonnull(err);
         g_test_message("cut at %" G_GUINT64_FORMAT ": %s", cuts[i],
                        err->message);
         if (cuts[i] >= 8) {
-            g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED);
+            g_assert_error(err, QF_ERROR, QF_ERROR_TRUNCATED);
         }
     }
 }
@@ -538,18 +538,18 @@ static void test_flat_corrupt(void)
         int64_t v;
         int error;
     } patches[] = {
-        { 16, 2, FADUMP_ERROR_CORRUPT },                /* type */
-        { 24, 7, FADUMP_ERROR_CORRUPT },                /* version */
-        { 4096, -5, FADUMP_ERROR_CORRUPT },             /* offset < 0 */
-        { 4104, -5, FADUMP_ERROR_CORRUPT },             /* size < 0 */
-        { 4096, G_MAXINT64 - 10, FADUMP_ERROR_CORRUPT },/* sparse 2^63 */
-        { 4104, 1u << 30, FADUMP_ERROR_TRUNCATED },     /* past the end */
+        { 16, 2, QF_ERROR_CORRUPT },                /* type */
+        { 24, 7, QF_ERROR_CORRUPT },                /* version */
+        { 4096, -5, QF_ERROR_CORRUPT },             /* offset < 0 */
+        { 4104, -5, QF_ERROR_CORRUPT },             /* size < 0 */
+        { 4096, G_MAXINT64 - 10, QF_ERROR_CORRUPT },/* sparse 2^63 */
+        { 4104, 1u << 30, QF_ERROR_TRUNCATED },     /* past the end */
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(patches); i++) {
         g_autoptr(GByteArray) f = NULL;
         g_autoptr(GError) err = NULL;
-        g_autoptr(FadumpDump) dump = NULL;
+        g_autoptr(Dump) dump = NULL;
         KgenParams kp;
 
         kgen_params_default(&kp);
@@ -558,9 +558,9 @@ static void test_flat_corrupt(void)
         flat_patch(f, patches[i].at, patches[i].v);
         g_assert_true(g_file_set_contents(path, (char *)f->data, f->len,
                                           NULL));
-        dump = fadump_dump_open(path, NULL, &err);
+        dump = dump_open(path, NULL, &err);
         g_assert_null(dump);
-        g_assert_error(err, FADUMP_ERROR, patches[i].error);
+        g_assert_error(err, QF_ERROR, patches[i].error);
         g_test_message("%s", err->message);
     }
 }

@@ -1,7 +1,7 @@
 /*
- * Unit tests of the guest memory dump over QMP (lib/dump/dump-qmp.c)
+ * Unit tests of the guest memory dump over QMP (lib/dump/qmp.c)
  * against a fake QEMU (fake-qmp.c) that writes a generated crashed guest
- * (fadump-gen.c) as QEMU's ELF into the descriptor it got with getfd, a
+ * (tests/gen/fadump-gen.c) as QEMU's ELF into the descriptor it got with getfd, a
  * quarter per query-dump: the vmcore rebuilt from the returned
  * descriptor must be the one the generator assembled.  Then every way
  * it can go wrong: a dump already running, QEMU refusing, DUMP_COMPLETED
@@ -16,13 +16,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump-qmp.h"
-#include "dump-reader.h"
-#include "fadump-analysis.h"
-#include "fadump-error.h"
+#include "dump/qmp.h"
+#include "dump/reader.h"
+#include "vmcore/analysis.h"
+#include "common/error.h"
 #include "fadump-gen.h"
 #include "fake-qmp.h"
-#include "vmcore-writer.h"
+#include "vmcore/elf-writer.h"
 
 #define STEPS   4
 
@@ -155,7 +155,7 @@ typedef struct Fixture {
     char *expected;     /* the vmcore the generator assembled */
     FakeQemu fake;
     FakeQmp *server;
-    FadumpQmp *q;
+    QfQmp *q;
     GArray *progress;   /* uint64_t pairs: done, total */
 } Fixture;
 
@@ -186,14 +186,14 @@ static void fixture_start(Fixture *x, QemuMode mode)
     x->fake.ram_size = p.ram_size;
     x->progress = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     x->server = fake_qmp_start(NULL, handle, &x->fake);
-    x->q = fadump_qmp_connect(fake_qmp_path(x->server), 5, &err);
+    x->q = qf_qmp_connect(fake_qmp_path(x->server), 5, &err);
     g_assert_no_error(err);
 }
 
 static int fixture_dump(Fixture *x, const volatile sig_atomic_t *cancel,
-                        FadumpQmpDumpInfo *info, GError **error)
+                        DumpQmpInfo *info, GError **error)
 {
-    FadumpQmpDumpOptions opts = {
+    DumpQmpOptions opts = {
         .tmpdir = x->dir,
         .poll_ms = 10,
         .cancel = cancel,
@@ -201,7 +201,7 @@ static int fixture_dump(Fixture *x, const volatile sig_atomic_t *cancel,
         .progress_data = x->progress,
     };
 
-    return fadump_qmp_dump(x->q, &opts, info, error);
+    return dump_qmp_acquire(x->q, &opts, info, error);
 }
 
 static void fixture_stop(Fixture *x)
@@ -210,7 +210,7 @@ static void fixture_stop(Fixture *x)
 
     /* nothing left in the temporary directory */
     g_assert_null(g_dir_read_name(d));
-    fadump_qmp_free(x->q);
+    qf_qmp_free(x->q);
     fake_qmp_stop(x->server);
     if (x->fake.fd >= 0) {
         close(x->fake.fd);
@@ -227,10 +227,10 @@ static void fixture_stop(Fixture *x)
 static void check_good(QemuMode mode)
 {
     Fixture x = { 0 };
-    g_auto(FadumpQmpDumpInfo) info = { 0 };
+    g_auto(DumpQmpInfo) info = { 0 };
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
-    g_autoptr(FadumpAnalysis) a = NULL;
+    g_autoptr(Dump) dump = NULL;
+    g_autoptr(VmcoreAnalysis) a = NULL;
     g_autofree char *path = NULL;
     g_autofree char *out = NULL;
     g_autofree char *got = NULL;
@@ -269,13 +269,13 @@ static void check_good(QemuMode mode)
 
     /* the descriptor reads as the dump: the vmcore is the expected one */
     path = g_strdup_printf("/proc/self/fd/%d", fd);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_no_error(err);
     close(fd);
-    a = fadump_analyse(dump, NULL, &err);
+    a = vmcore_analyse(dump, NULL, &err);
     g_assert_no_error(err);
     out = g_build_filename(x.dir, "vmcore", NULL);
-    g_assert_true(fadump_vmcore_write(a->layout, dump, out, NULL, NULL,
+    g_assert_true(vmcore_write(a->layout, dump, out, NULL, NULL,
                                       &err));
     g_assert_no_error(err);
     g_assert_true(g_file_get_contents(out, &got, &got_len, NULL));
@@ -303,13 +303,13 @@ static void expect_failure(QemuMode mode, gboolean cancel, int code,
                            const char *needle)
 {
     Fixture x = { 0 };
-    g_auto(FadumpQmpDumpInfo) info = { 0 };
+    g_auto(DumpQmpInfo) info = { 0 };
     g_autoptr(GError) err = NULL;
     volatile sig_atomic_t stop = cancel;
 
     fixture_start(&x, mode);
     g_assert_cmpint(fixture_dump(&x, &stop, &info, &err), ==, -1);
-    g_assert_error(err, FADUMP_ERROR, code);
+    g_assert_error(err, QF_ERROR, code);
     if (!strstr(err->message, needle)) {
         g_error("'%s' lacks '%s'", err->message, needle);
     }
@@ -322,44 +322,44 @@ static void expect_failure(QemuMode mode, gboolean cancel, int code,
 
 static void test_busy(void)
 {
-    expect_failure(QEMU_BUSY, FALSE, FADUMP_ERROR_INVALID_ARG,
+    expect_failure(QEMU_BUSY, FALSE, QF_ERROR_INVALID_ARG,
                    "QEMU is already dumping guest memory (1024 of 4096 "
                    "bytes)");
 }
 
 static void test_refused(void)
 {
-    expect_failure(QEMU_REFUSE, FALSE, FADUMP_ERROR_MISMATCH,
+    expect_failure(QEMU_REFUSE, FALSE, QF_ERROR_MISMATCH,
                    "QEMU refused dump-guest-memory: dump: failed to save "
                    "memory (GenericError)");
 }
 
 static void test_failed(void)
 {
-    expect_failure(QEMU_FAIL, FALSE, FADUMP_ERROR_IO,
+    expect_failure(QEMU_FAIL, FALSE, QF_ERROR_IO,
                    "QEMU's dump-guest-memory failed: dump: failed to save "
                    "memory: No space left on device: disk full in ");
 }
 
 static void test_hangup(void)
 {
-    expect_failure(QEMU_HANGUP, FALSE, FADUMP_ERROR_IO,
+    expect_failure(QEMU_HANGUP, FALSE, QF_ERROR_IO,
                    "the dump did not complete: ");
-    expect_failure(QEMU_HANGUP, FALSE, FADUMP_ERROR_IO,
+    expect_failure(QEMU_HANGUP, FALSE, QF_ERROR_IO,
                    "QEMU closed the QMP connection (waiting for the reply "
                    "to query-dump)");
 }
 
 static void test_no_space(void)
 {
-    expect_failure(QEMU_HUGE_RAM, FALSE, FADUMP_ERROR_IO,
+    expect_failure(QEMU_HUGE_RAM, FALSE, QF_ERROR_IO,
                    "MiB free, the dump of this guest needs about "
                    "1099511627792 MiB");
 }
 
 static void test_cancel(void)
 {
-    expect_failure(QEMU_GOOD, TRUE, FADUMP_ERROR_INVALID_ARG, "interrupted");
+    expect_failure(QEMU_GOOD, TRUE, QF_ERROR_INVALID_ARG, "interrupted");
 }
 
 int main(int argc, char **argv)

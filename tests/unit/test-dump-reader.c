@@ -1,6 +1,6 @@
 /*
- * Unit tests of the dump readers (lib/dump/dump-reader.c, dump-elf.c,
- * dump-raw.c): QEMU ELF dumps from fadump-gen.c and hand-made ELF cores
+ * Unit tests of the dump readers (lib/dump/reader.c, dump/elf.c,
+ * dump/raw.c): QEMU ELF dumps from tests/gen/fadump-gen.c and hand-made ELF cores
  * for the corner cases and the refusals.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -10,8 +10,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "dump-reader.h"
-#include "fadump-error.h"
+#include "dump/reader.h"
+#include "common/error.h"
 #include "fadump-gen.h"
 
 static char *tmp_path(const char *name)
@@ -26,7 +26,7 @@ static char *tmp_path(const char *name)
 }
 
 /* Read guest memory through the reader and compare with the image */
-static void check_reads(FadumpDump *dump, const GenImage *img)
+static void check_reads(Dump *dump, const GenImage *img)
 {
     static const uint64_t spots[][2] = {
         { 0, 64 }, { 0x123457, 3 }, { (32u << 20) - 8, 8 },
@@ -37,17 +37,17 @@ static void check_reads(FadumpDump *dump, const GenImage *img)
     g_autoptr(GError) err = NULL;
 
     for (size_t i = 0; i < G_N_ELEMENTS(spots); i++) {
-        g_assert_true(fadump_dump_read(dump, spots[i][0], buf, spots[i][1],
+        g_assert_true(dump_read(dump, spots[i][0], buf, spots[i][1],
                                        &err));
         g_assert_no_error(err);
         g_assert_cmpmem(buf, spots[i][1], img->ram + spots[i][0],
                         spots[i][1]);
     }
     /* past the end of RAM */
-    g_assert_false(fadump_dump_read(dump, (32u << 20) - 4, buf, 8, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND);
-    g_assert_false(fadump_dump_covers(dump, (32u << 20) - 4, 8));
-    g_assert_true(fadump_dump_covers(dump, 0, 32u << 20));
+    g_assert_false(dump_read(dump, (32u << 20) - 4, buf, 8, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
+    g_assert_false(dump_covers(dump, (32u << 20) - 4, 8));
+    g_assert_true(dump_covers(dump, 0, 32u << 20));
 }
 
 static void test_qemu_elf(gconstpointer data)
@@ -57,29 +57,29 @@ static void test_qemu_elf(gconstpointer data)
     g_autoptr(GenImage) img = NULL;
     g_autofree char *path = tmp_path("qemu.elf");
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
-    g_autofree FadumpMemRange *map = NULL;
-    const FadumpMemRange *r;
+    g_autoptr(Dump) dump = NULL;
+    g_autofree DumpMemRange *map = NULL;
+    const DumpMemRange *r;
     size_t n;
-    FadumpExtent ext;
+    DumpExtent ext;
 
     gen_params_default(&p);
     img = gen_image_new(&p);
     gen_write_qemu_elf(img, path, v[0], v[1], v[2]);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_no_error(err);
-    g_assert_cmpstr(fadump_dump_format_name(dump), ==, "elf");
-    r = fadump_dump_ranges(dump, &n);
+    g_assert_cmpstr(dump_format_name(dump), ==, "elf");
+    r = dump_ranges(dump, &n);
     g_assert_cmpuint(n, ==, v[2]);
     g_assert_cmphex(r[0].paddr, ==, 0);
     g_assert_cmphex(r[n - 1].paddr + r[n - 1].size, ==, 32u << 20);
-    map = fadump_dump_ram_map(dump, &n);
+    map = dump_ram_map(dump, &n);
     g_assert_cmpuint(n, ==, 1);
     g_assert_cmphex(map[0].size, ==, 32u << 20);
     check_reads(dump, img);
 
     /* the memory is plain file bytes: copy_file_range() can take them */
-    g_assert_true(fadump_dump_extent(dump, 0x1000, 0x100, &ext, &err));
+    g_assert_true(dump_extent(dump, 0x1000, 0x100, &ext, &err));
     g_assert_cmpint(ext.fd, >=, 0);
     g_assert_cmpuint(ext.len, ==, 0x100);
     g_assert_cmphex(ext.offset, ==, r[0].file_offset + 0x1000);
@@ -92,42 +92,42 @@ static void test_raw(void)
     g_autoptr(GenImage) img = NULL;
     g_autofree char *path = tmp_path("ram.raw");
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
-    FadumpDumpOptions o = { .raw = TRUE, .raw_base = 0x10000000 };
-    const FadumpMemRange *r;
+    g_autoptr(Dump) dump = NULL;
+    DumpOptions o = { .raw = TRUE, .raw_base = 0x10000000 };
+    const DumpMemRange *r;
     uint8_t buf[16];
     size_t n;
 
     gen_params_default(&p);
     img = gen_image_new(&p);
     gen_write_raw(img, path);
-    dump = fadump_dump_open(path, &o, &err);
+    dump = dump_open(path, &o, &err);
     g_assert_no_error(err);
-    g_assert_cmpstr(fadump_dump_format_name(dump), ==, "raw");
-    r = fadump_dump_ranges(dump, &n);
+    g_assert_cmpstr(dump_format_name(dump), ==, "raw");
+    r = dump_ranges(dump, &n);
     g_assert_cmpuint(n, ==, 1);
     g_assert_cmphex(r[0].paddr, ==, 0x10000000);
-    g_assert_true(fadump_dump_read(dump, 0x10000010, buf, 16, &err));
+    g_assert_true(dump_read(dump, 0x10000010, buf, 16, &err));
     g_assert_cmpmem(buf, 16, img->ram + 0x10, 16);
-    g_assert_false(fadump_dump_read(dump, 0x0fffffff, buf, 2, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND);
-    g_clear_pointer(&dump, fadump_dump_free);
+    g_assert_false(dump_read(dump, 0x0fffffff, buf, 2, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
+    g_clear_pointer(&dump, dump_free);
     g_clear_error(&err);
 
     /* without --raw-base it is no format at all */
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_null(dump);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
     g_clear_error(&err);
     /* base + size beyond 2^64 */
     o.raw_base = UINT64_MAX - 100;
-    dump = fadump_dump_open(path, &o, &err);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG);
+    dump = dump_open(path, &o, &err);
+    g_assert_error(err, QF_ERROR, QF_ERROR_INVALID_ARG);
     g_clear_error(&err);
     /* an empty image */
     g_assert_true(g_file_set_contents(path, "", 0, NULL));
-    dump = fadump_dump_open(path, &o, &err);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED);
+    dump = dump_open(path, &o, &err);
+    g_assert_error(err, QF_ERROR, QF_ERROR_TRUNCATED);
     g_unlink(path);
 }
 
@@ -183,30 +183,30 @@ static void test_elf_partial(gconstpointer data)
         { PT_LOAD, 0x100, 0x5000, 0, 0 },       /* empty: ignored */
     };
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
-    const FadumpMemRange *r;
+    g_autoptr(Dump) dump = NULL;
+    const DumpMemRange *r;
     uint8_t buf[0x100];
     size_t n;
-    FadumpExtent ext;
+    DumpExtent ext;
 
     write_core(path, be, ELFCLASS64, ET_CORE, ph, 4, 0x400);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_no_error(err);
-    r = fadump_dump_ranges(dump, &n);
+    r = dump_ranges(dump, &n);
     g_assert_cmpuint(n, ==, 2);
     g_assert_cmphex(r[0].paddr, ==, 0x1000);
     g_assert_cmphex(r[0].file_size, ==, 0x80);
     g_assert_cmphex(r[1].paddr, ==, 0x10000);
-    g_assert_true(fadump_dump_read(dump, 0x1070, buf, 0x20, &err));
+    g_assert_true(dump_read(dump, 0x1070, buf, 0x20, &err));
     for (int i = 0; i < 0x10; i++) {
         g_assert_cmphex(buf[i], ==, 0xa0 | ((0x170 + i) & 0xf));
         g_assert_cmphex(buf[0x10 + i], ==, 0);
     }
-    g_assert_true(fadump_dump_extent(dump, 0x1100, 0x1000, &ext, &err));
+    g_assert_true(dump_extent(dump, 0x1100, 0x1000, &ext, &err));
     g_assert_cmpint(ext.fd, ==, -1);
     g_assert_cmphex(ext.len, ==, 0xf00);
-    g_assert_false(fadump_dump_extent(dump, 0x3000, 1, &ext, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND);
+    g_assert_false(dump_extent(dump, 0x3000, 1, &ext, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
     g_unlink(path);
 }
 
@@ -216,12 +216,12 @@ static void expect_refusal(const Phdr *ph, unsigned int n, size_t data,
 {
     g_autofree char *path = tmp_path("bad.elf");
     g_autoptr(GError) err = NULL;
-    FadumpDump *dump;
+    Dump *dump;
 
     write_core(path, FALSE, cls, type, ph, n, data);
-    dump = fadump_dump_open(path, NULL, &err);
+    dump = dump_open(path, NULL, &err);
     g_assert_null(dump);
-    g_assert_error(err, FADUMP_ERROR, code);
+    g_assert_error(err, QF_ERROR, code);
     g_assert_true(g_str_has_prefix(err->message, path));
     if (!strstr(err->message, needle)) {
         g_error("\"%s\" not in \"%s\"", needle, err->message);
@@ -240,23 +240,23 @@ static void test_elf_refusals(void)
     Phdr note_only = { PT_NOTE, 0x100, 0, 0x10, 0x10 };
 
     expect_refusal(&ok, 1, 0x200, ELFCLASS32, ET_CORE,
-                   FADUMP_ERROR_UNSUPPORTED, "ELF class 1");
+                   QF_ERROR_UNSUPPORTED, "ELF class 1");
     expect_refusal(&ok, 1, 0x200, ELFCLASS64, ET_EXEC,
-                   FADUMP_ERROR_UNSUPPORTED, "not a core file");
+                   QF_ERROR_UNSUPPORTED, "not a core file");
     expect_refusal(overlap, 2, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_CORRUPT, "overlap");
+                   QF_ERROR_CORRUPT, "overlap");
     expect_refusal(&big_file, 1, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_CORRUPT, "exceeds p_memsz");
+                   QF_ERROR_CORRUPT, "exceeds p_memsz");
     expect_refusal(&past_end, 1, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_TRUNCATED, "truncated dump");
+                   QF_ERROR_TRUNCATED, "truncated dump");
     expect_refusal(&wraps, 1, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_CORRUPT, "wrap");
+                   QF_ERROR_CORRUPT, "wrap");
     expect_refusal(&note_past, 1, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_TRUNCATED, "PT_NOTE 0");
+                   QF_ERROR_TRUNCATED, "PT_NOTE 0");
     expect_refusal(&note_only, 1, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_CORRUPT, "no PT_LOAD");
+                   QF_ERROR_CORRUPT, "no PT_LOAD");
     expect_refusal(NULL, 0, 0x200, ELFCLASS64, ET_CORE,
-                   FADUMP_ERROR_CORRUPT, "no program headers");
+                   QF_ERROR_CORRUPT, "no program headers");
 }
 
 /* Byte-level damage to a header: EI_DATA, PN_XNUM, section headers */
@@ -273,8 +273,8 @@ static void test_elf_header_damage(void)
 
     f[EI_DATA] = 3;
     g_assert_true(g_file_set_contents(path, f, len, NULL));
-    g_assert_null(fadump_dump_open(path, NULL, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    g_assert_null(dump_open(path, NULL, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "EI_DATA"));
     g_clear_error(&err);
     f[EI_DATA] = ELFDATA2LSB;
@@ -282,8 +282,8 @@ static void test_elf_header_damage(void)
     /* PN_XNUM with no section header to hold the count */
     gen_put((uint8_t *)f + 56, 0xffff, 2, FALSE);
     g_assert_true(g_file_set_contents(path, f, len, NULL));
-    g_assert_null(fadump_dump_open(path, NULL, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    g_assert_null(dump_open(path, NULL, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "PN_XNUM"));
     g_clear_error(&err);
     gen_put((uint8_t *)f + 56, 1, 2, FALSE);
@@ -293,8 +293,8 @@ static void test_elf_header_damage(void)
     gen_put((uint8_t *)f + 58, 64, 2, FALSE);
     gen_put((uint8_t *)f + 60, 1, 2, FALSE);
     g_assert_true(g_file_set_contents(path, f, len, NULL));
-    g_assert_null(fadump_dump_open(path, NULL, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED);
+    g_assert_null(dump_open(path, NULL, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_TRUNCATED);
     g_assert_nonnull(strstr(err->message, "section headers"));
     g_clear_error(&err);
 
@@ -302,8 +302,8 @@ static void test_elf_header_damage(void)
     gen_put((uint8_t *)f + 40, 0, 8, FALSE);
     gen_put((uint8_t *)f + 54, 32, 2, FALSE);
     g_assert_true(g_file_set_contents(path, f, len, NULL));
-    g_assert_null(fadump_dump_open(path, NULL, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    g_assert_null(dump_open(path, NULL, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "program header size 32"));
     g_unlink(path);
 }
@@ -313,12 +313,12 @@ static void test_open_errors(void)
     g_autoptr(GError) err = NULL;
     g_autofree char *dir = tmp_path("");
 
-    g_assert_null(fadump_dump_open("/nonexistent/dump", NULL, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_null(dump_open("/nonexistent/dump", NULL, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_IO);
     g_assert_true(g_str_has_prefix(err->message, "/nonexistent/dump: "));
     g_clear_error(&err);
-    g_assert_null(fadump_dump_open(dir, NULL, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG);
+    g_assert_null(dump_open(dir, NULL, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_INVALID_ARG);
     g_clear_error(&err);
 }
 
@@ -341,8 +341,8 @@ static void test_too_short(void)
 
         g_assert_true(g_file_set_contents(path, cases[i].data, cases[i].len,
                                           NULL));
-        g_assert_null(fadump_dump_open(path, NULL, &err));
-        g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_TRUNCATED);
+        g_assert_null(dump_open(path, NULL, &err));
+        g_assert_error(err, QF_ERROR, QF_ERROR_TRUNCATED);
         g_assert_nonnull(strstr(err->message, cases[i].says));
         g_assert_nonnull(strstr(err->message, "shorter than any dump"));
     }

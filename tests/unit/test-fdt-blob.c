@@ -1,6 +1,6 @@
 /*
- * Unit tests of DTB loading and validation (lib/fdt/fdt-blob.c,
- * fdt-file.c): good trees load; truncated, oversized, overlapping and
+ * Unit tests of DTB loading and validation (lib/fdt/blob.c,
+ * common/file.c): good trees load; truncated, oversized, overlapping and
  * malformed ones are refused with the right error, whatever their bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -10,9 +10,9 @@
 #include <libfdt.h>
 #include <string.h>
 
-#include "fadump-error.h"
-#include "fdt-blob.h"
-#include "fdt-file.h"
+#include "common/error.h"
+#include "fdt/blob.h"
+#include "common/file.h"
 #include "fdt-test-trees.h"
 
 /* Header fields (offsets into the DTB) */
@@ -42,10 +42,10 @@ static void expect_error(const void *data, size_t len, int code,
                          const char *needle)
 {
     g_autoptr(GError) err = NULL;
-    FadumpFdt *fdt = fadump_fdt_new_from_data(data, len, "bad.dtb", &err);
+    DtBlob *fdt = dt_new_from_data(data, len, "bad.dtb", &err);
 
     g_assert_null(fdt);
-    g_assert_error(err, FADUMP_ERROR, code);
+    g_assert_error(err, QF_ERROR, code);
     g_assert_true(g_str_has_prefix(err->message, "bad.dtb: "));
     if (needle && !strstr(err->message, needle)) {
         g_error("error '%s' lacks '%s'", err->message, needle);
@@ -58,9 +58,9 @@ static void test_good(void)
     size_t len;
     g_autofree uint8_t *blob = good_blob(&len);
     g_autofree uint8_t *padded = g_malloc0(len + 100);
-    g_autoptr(FadumpFdt) fdt = fadump_fdt_new_from_data(blob, len, "good.dtb",
+    g_autoptr(DtBlob) fdt = dt_new_from_data(blob, len, "good.dtb",
                                                         &err);
-    g_autoptr(FadumpFdt) fdt2 = NULL;
+    g_autoptr(DtBlob) fdt2 = NULL;
 
     g_assert_no_error(err);
     g_assert_cmpuint(fdt->size, ==, len);
@@ -71,15 +71,15 @@ static void test_good(void)
 
     /* bytes past totalsize (a padded file) are ignored */
     memcpy(padded, blob, len);
-    fdt2 = fadump_fdt_new_from_data(padded, len + 100, "padded.dtb", &err);
+    fdt2 = dt_new_from_data(padded, len + 100, "padded.dtb", &err);
     g_assert_no_error(err);
     g_assert_cmpuint(fdt2->size, ==, len);
     g_assert_cmpuint(fdt2->input_size, ==, len + 100);
 
     /* no alignment needed from the caller */
     memmove(padded + 1, blob, len);
-    g_clear_pointer(&fdt2, fadump_fdt_free);
-    fdt2 = fadump_fdt_new_from_data(padded + 1, len, "odd.dtb", &err);
+    g_clear_pointer(&fdt2, dt_free);
+    fdt2 = dt_new_from_data(padded + 1, len, "odd.dtb", &err);
     g_assert_no_error(err);
 }
 
@@ -92,9 +92,9 @@ static void test_truncated(void)
     for (size_t cut = 0; cut < len; cut++) {
         g_autofree uint8_t *copy = g_memdup2(blob, cut ? cut : 1);
 
-        expect_error(copy, cut, FADUMP_ERROR_TRUNCATED, NULL);
+        expect_error(copy, cut, QF_ERROR_TRUNCATED, NULL);
     }
-    expect_error(blob, 100, FADUMP_ERROR_TRUNCATED, "only 100 present");
+    expect_error(blob, 100, QF_ERROR_TRUNCATED, "only 100 present");
 }
 
 static void test_bad_header(void)
@@ -105,44 +105,44 @@ static void test_bad_header(void)
 
     copy = g_memdup2(blob, len);
     copy[0] = 0xde;
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "not a device tree blob");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "not a device tree blob");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_VERSION, 16, 4);
-    expect_error(copy, len, FADUMP_ERROR_UNSUPPORTED, "version 16");
+    expect_error(copy, len, QF_ERROR_UNSUPPORTED, "version 16");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_LAST_COMP, 18, 4);
-    expect_error(copy, len, FADUMP_ERROR_UNSUPPORTED, "compatible with 18");
+    expect_error(copy, len, QF_ERROR_UNSUPPORTED, "compatible with 18");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_TOTALSIZE, 20, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "less than the header");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "less than the header");
 }
 
 static void test_oversized(void)
 {
     size_t len;
     g_autofree uint8_t *blob = good_blob(&len);
-    g_autofree uint8_t *big = g_malloc0(FADUMP_FDT_MAX_SIZE + 1);
+    g_autofree uint8_t *big = g_malloc0(DT_MAX_SIZE + 1);
     g_autofree char *dir = g_dir_make_tmp("test-fdt-blob-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "big.dtb", NULL);
     g_autoptr(GError) err = NULL;
 
     /* the header claims more than accepted */
-    tt_put_be(blob + H_TOTALSIZE, FADUMP_FDT_MAX_SIZE + 1, 4);
-    expect_error(blob, len, FADUMP_ERROR_UNSUPPORTED, "more than the");
+    tt_put_be(blob + H_TOTALSIZE, DT_MAX_SIZE + 1, 4);
+    expect_error(blob, len, QF_ERROR_UNSUPPORTED, "more than the");
 
     /* the input itself is too big */
     memcpy(big, blob, len);
-    expect_error(big, FADUMP_FDT_MAX_SIZE + 1, FADUMP_ERROR_UNSUPPORTED,
+    expect_error(big, DT_MAX_SIZE + 1, QF_ERROR_UNSUPPORTED,
                  "more than the");
 
     /* and so is the file: refused before it is read */
     g_assert_true(g_file_set_contents(path, (char *)big,
-                                      FADUMP_FDT_MAX_SIZE + 1, NULL));
-    g_assert_null(fadump_fdt_load_file(path, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+                                      DT_MAX_SIZE + 1, NULL));
+    g_assert_null(dt_load_file(path, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
     g_unlink(path);
     g_rmdir(dir);
 }
@@ -154,28 +154,28 @@ static void test_offsets_past_end(void)
     g_autofree uint8_t *copy = g_memdup2(blob, len);
 
     tt_put_be(copy + H_OFF_STRUCT, ((uint32_t)len + 3) & ~3u, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "structure block ends");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "structure block ends");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_SIZE_STRUCT, 0xfffffff0, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "structure block ends");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "structure block ends");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_SIZE_STRINGS, get_be32(blob + H_SIZE_STRINGS) + 1, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "strings block ends");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "strings block ends");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_OFF_STRINGS, 0xffffff00, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "strings block ends");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "strings block ends");
 
     /* a reservation map running off the end: no terminator */
     memcpy(copy, blob, len);
     tt_put_be(copy + H_OFF_RSVMAP, (uint32_t)len - 8, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, NULL);
+    expect_error(copy, len, QF_ERROR_CORRUPT, NULL);
     memcpy(copy, blob, len);
     tt_put_be(copy + H_OFF_RSVMAP, (uint32_t)(len - 16) & ~7u, 4);
     memset(copy + ((len - 16) & ~(size_t)7), 0xff, 16);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "no terminating entry");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "no terminating entry");
 }
 
 /* The struct block of @blob, and its size */
@@ -205,17 +205,17 @@ static void test_overlapping(void)
 
     /* strings on top of the structure */
     tt_put_be(copy + H_OFF_STRINGS, get_be32(blob + H_OFF_STRUCT), 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "overlap");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "overlap");
 
     /* structure block pointing back into the header */
     memcpy(copy, blob, len);
     tt_put_be(copy + H_OFF_STRUCT, 0, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "after the header");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "after the header");
 
     /* structure block over the reservation map */
     memcpy(copy, blob, len);
     tt_put_be(copy + H_OFF_STRUCT, get_be32(blob + H_OFF_RSVMAP), 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "overlap");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "overlap");
 }
 
 static void test_bad_structure(void)
@@ -228,46 +228,46 @@ static void test_bad_structure(void)
 
     /* an unknown tag */
     tt_put_be(s + find_tag(s, size, FDT_PROP, 0), 0x77, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "unknown tag 0x00000077");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "unknown tag 0x00000077");
 
     /* a property length reaching past the block (and past INT_MAX) */
     memcpy(copy, blob, len);
     off = find_tag(s, size, FDT_PROP, 0);
     tt_put_be(s + off + 4, 0x7ffffff0, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "property value");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "property value");
     tt_put_be(s + off + 4, 0xfffffffc, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "property value");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "property value");
 
     /* a property name outside the strings block */
     memcpy(copy, blob, len);
     tt_put_be(s + off + 8, 0x10000000, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "property name outside");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "property name outside");
 
     /* the last node never closed: FDT_END inside a node */
     memcpy(copy, blob, len);
     tt_put_be(s + size - 8, FDT_NOP, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "FDT_END inside a node");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "FDT_END inside a node");
 
     /* no FDT_END at all */
     memcpy(copy, blob, len);
     tt_put_be(s + size - 4, FDT_NOP, 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "without FDT_END");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "without FDT_END");
 
     /* a node name with '/' */
     memcpy(copy, blob, len);
     off = find_tag(s, size, FDT_BEGIN_NODE, 4);
     s[off + 4 + 2] = '/';
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "'/'");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "'/'");
 
     /* a name running to the end of the block */
     memcpy(copy, blob, len);
     memset(s + off + 4, 'x', size - off - 4);
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "unterminated");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "unterminated");
 
     /* the root node with a name */
     memcpy(copy, blob, len);
     s[4] = 'r';
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "root node has a name");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "root node has a name");
 }
 
 /* Unbalanced and looping structures: every walk still ends */
@@ -288,23 +288,23 @@ static void test_looping(void)
     g_assert_cmpint(fdt_begin_node(fdt, ""), ==, 0);
     g_assert_cmpint(fdt_end_node(fdt), ==, 0);
     g_assert_cmpint(fdt_finish(fdt), ==, 0);
-    expect_error(fdt, fdt_totalsize(fdt), FADUMP_ERROR_CORRUPT,
+    expect_error(fdt, fdt_totalsize(fdt), QF_ERROR_CORRUPT,
                  "a second root node");
 
     /* FDT_END_NODE before any node */
     tt_put_be(s, FDT_END_NODE, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "outside a node");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "outside a node");
 
     /* a structure block of nothing but FDT_NOP: the walk stops at its end */
     memcpy(copy, blob, len);
     for (uint32_t off = 0; off < size; off += 4) {
         tt_put_be(s + off, FDT_NOP, 4);
     }
-    expect_error(copy, len, FADUMP_ERROR_TRUNCATED, "without FDT_END");
+    expect_error(copy, len, QF_ERROR_TRUNCATED, "without FDT_END");
 
     /* nothing but FDT_END: no root */
     tt_put_be(s, FDT_END, 4);
-    expect_error(copy, len, FADUMP_ERROR_CORRUPT, "no root node");
+    expect_error(copy, len, QF_ERROR_CORRUPT, "no root node");
     g_free(fdt);
 }
 
@@ -330,18 +330,18 @@ static void test_depth(void)
 {
     g_autoptr(GError) err = NULL;
     size_t len;
-    g_autofree void *ok = nested_tree(FADUMP_FDT_MAX_DEPTH, &len);
-    g_autoptr(FadumpFdt) fdt = fadump_fdt_new_from_data(ok, len, "deep.dtb",
+    g_autofree void *ok = nested_tree(DT_MAX_DEPTH, &len);
+    g_autoptr(DtBlob) fdt = dt_new_from_data(ok, len, "deep.dtb",
                                                         &err);
     g_autofree void *deep = NULL;
 
     g_assert_no_error(err);
     g_assert_nonnull(fdt);
-    deep = nested_tree(FADUMP_FDT_MAX_DEPTH + 1, &len);
-    expect_error(deep, len, FADUMP_ERROR_UNSUPPORTED, "deeper than 64");
+    deep = nested_tree(DT_MAX_DEPTH + 1, &len);
+    expect_error(deep, len, QF_ERROR_UNSUPPORTED, "deeper than 64");
     g_free(deep);
     deep = nested_tree(5000, &len);
-    expect_error(deep, len, FADUMP_ERROR_UNSUPPORTED, "deeper than 64");
+    expect_error(deep, len, QF_ERROR_UNSUPPORTED, "deeper than 64");
 }
 
 static void test_files(void)
@@ -353,40 +353,40 @@ static void test_files(void)
     g_autofree char *data = NULL;
     size_t len, got;
     g_autofree uint8_t *blob = good_blob(&len);
-    g_autoptr(FadumpFdt) fdt = fadump_fdt_new_from_data(blob, len, "t", NULL);
-    g_autoptr(FadumpFdt) back = NULL;
+    g_autoptr(DtBlob) fdt = dt_new_from_data(blob, len, "t", NULL);
+    g_autoptr(DtBlob) back = NULL;
 
-    g_assert_true(fadump_fdt_save_file(fdt, path, &err));
+    g_assert_true(dt_save_file(fdt, path, &err));
     g_assert_no_error(err);
-    back = fadump_fdt_load_file(path, &err);
+    back = dt_load_file(path, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(back->origin, ==, path);
     g_assert_cmpmem(back->blob, back->size, blob, len);
 
     /* a failed save leaves nothing behind */
-    g_assert_false(fadump_fdt_save_file(fdt, bad, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_false(dt_save_file(fdt, bad, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_IO);
     g_assert_false(g_file_test(bad, G_FILE_TEST_EXISTS));
     g_clear_error(&err);
 
-    g_assert_null(fadump_fdt_load_file(bad, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_null(dt_load_file(bad, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_IO);
     g_clear_error(&err);
-    g_assert_null(fadump_fdt_load_file(dir, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_null(dt_load_file(dir, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_IO);
     g_clear_error(&err);
 
     /* the bounded reader: exactly max is fine, one more is not */
-    g_assert_true(fadump_read_file_bounded(path, len, &data, &got, &err));
+    g_assert_true(qf_read_file_bounded(path, len, &data, &got, &err));
     g_assert_cmpuint(got, ==, len);
     g_assert_cmpint(data[got], ==, 0);
-    g_assert_false(fadump_read_file_bounded(path, len - 1, &data, &got,
+    g_assert_false(qf_read_file_bounded(path, len - 1, &data, &got,
                                             &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
     g_clear_error(&err);
     /* a file whose size is made up (like /proc's) is read as it comes */
     g_clear_pointer(&data, g_free);
-    g_assert_true(fadump_read_file_bounded("/proc/self/stat", 65536, &data,
+    g_assert_true(qf_read_file_bounded("/proc/self/stat", 65536, &data,
                                            &got, &err));
     g_assert_cmpuint(got, >, 0);
 
@@ -406,17 +406,17 @@ static void test_mutations(void)
     for (size_t i = 0; i < len; i++) {
         for (size_t v = 0; v < G_N_ELEMENTS(values); v++) {
             g_autoptr(GError) err = NULL;
-            g_autoptr(FadumpFdt) fdt = NULL;
+            g_autoptr(DtBlob) fdt = NULL;
 
             copy[i] = values[v];
-            fdt = fadump_fdt_new_from_data(copy, len, "m", &err);
+            fdt = dt_new_from_data(copy, len, "m", &err);
             if (fdt) {
                 ok++;
                 g_assert_no_error(err);
             } else {
                 refused++;
                 g_assert_nonnull(err);
-                g_assert_true(err->domain == FADUMP_ERROR);
+                g_assert_true(err->domain == QF_ERROR);
             }
             copy[i] = blob[i];
         }

@@ -1,5 +1,5 @@
 /*
- * Unit tests of tree comparison (lib/fdt/fdt-diff.c) and of its text and
+ * Unit tests of tree comparison (lib/fdt/diff.c) and of its text and
  * JSON renderings.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -8,17 +8,17 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "fdt-diff.h"
-#include "fdt-json.h"
-#include "fdt-nodes.h"
-#include "fdt-rtas.h"
+#include "fdt/diff.h"
+#include "report/fdt-json.h"
+#include "fdt/nodes.h"
+#include "fdt/rtas.h"
 #include "fdt-test-trees.h"
-#include "fdt-text.h"
+#include "report/fdt-text.h"
 
 typedef struct Pair {
-    FadumpFdt *a, *b;
+    DtBlob *a, *b;
     GArray *ia, *ib;
-    FadumpDiff *diff;
+    DtDiff *diff;
 } Pair;
 
 static void pair_diff(Pair *p, const TTSpec *a, const TTSpec *b,
@@ -28,27 +28,27 @@ static void pair_diff(Pair *p, const TTSpec *a, const TTSpec *b,
 
     p->a = tt_tree(a);
     p->b = tt_tree(b);
-    p->ia = fadump_fdt_index(p->a, NULL);
-    p->ib = fadump_fdt_index(p->b, NULL);
+    p->ia = dt_index(p->a, NULL);
+    p->ib = dt_index(p->b, NULL);
     if (path) {
-        ra = fadump_fdt_index_lookup(p->a, p->ia, path, NULL);
-        rb = fadump_fdt_index_lookup(p->b, p->ib, path, NULL);
+        ra = dt_index_lookup(p->a, p->ia, path, NULL);
+        rb = dt_index_lookup(p->b, p->ib, path, NULL);
         g_assert_cmpint(ra, >=, 0);
         g_assert_cmpint(rb, >=, 0);
     }
-    p->diff = fadump_fdt_diff(p->a, p->ia, ra, p->b, p->ib, rb, FALSE);
+    p->diff = dt_diff(p->a, p->ia, ra, p->b, p->ib, rb, FALSE);
 }
 
 static void pair_clear(Pair *p)
 {
-    fadump_diff_free(p->diff);
+    dt_diff_free(p->diff);
     g_array_unref(p->ia);
     g_array_unref(p->ib);
-    fadump_fdt_free(p->a);
-    fadump_fdt_free(p->b);
+    dt_free(p->a);
+    dt_free(p->b);
 }
 
-static const FadumpDiffEntry *entry(const Pair *p, guint i)
+static const DtDiffEntry *entry(const Pair *p, guint i)
 {
     g_assert_cmpuint(i, <, p->diff->entries->len);
     return g_ptr_array_index(p->diff->entries, i);
@@ -58,7 +58,7 @@ static char *text_of(const Pair *p)
 {
     GString *s = g_string_new(NULL);
 
-    fadump_text_diff(s, p->diff, "a.dtb", "b.dtb");
+    report_fdt_text_diff(s, p->diff, "a.dtb", "b.dtb");
     return g_string_free(s, FALSE);
 }
 
@@ -74,8 +74,8 @@ static void test_equal(void)
     g_assert_cmpuint(p.diff->entries->len, ==, 0);
     text = text_of(&p);
     g_assert_cmpstr(text, ==, "--- a.dtb\n+++ b.dtb\n");
-    node = fadump_json_diff(p.diff, "a.dtb", "b.dtb");
-    json = fadump_json_to_string(node);
+    node = report_fdt_json_diff(p.diff, "a.dtb", "b.dtb");
+    json = qf_json_to_string(node);
     json_node_unref(node);
     g_assert_nonnull(strstr(json, "\"equal\" : true"));
     pair_clear(&p);
@@ -88,18 +88,18 @@ static void test_first_vs_capture(void)
     TTSpec first = { 0 };
     TTSpec capture = { .kernel_dump = fdm };
     Pair p;
-    const FadumpDiffEntry *e;
+    const DtDiffEntry *e;
     g_autofree char *text = NULL;
 
     capture.kernel_dump_len = tt_fdm(fdm, 0xde0);
     pair_diff(&p, &first, &capture, NULL);
     g_assert_cmpuint(p.diff->entries->len, ==, 1);
     e = entry(&p, 0);
-    g_assert_cmpint(e->kind, ==, FADUMP_DIFF_PROP_ADDED);
+    g_assert_cmpint(e->kind, ==, DT_DIFF_PROP_ADDED);
     g_assert_cmpstr(e->path, ==, "/rtas");
-    g_assert_cmpstr(e->property, ==, FADUMP_PROP_KERNEL_DUMP);
+    g_assert_cmpstr(e->property, ==, DT_PROP_KERNEL_DUMP);
     g_assert_null(e->old_value);
-    g_assert_cmpint(e->new_value->kind, ==, FADUMP_VALUE_KERNEL_DUMP);
+    g_assert_cmpint(e->new_value->kind, ==, DT_VALUE_KERNEL_DUMP);
     text = text_of(&p);
     g_assert_true(g_str_has_prefix(text, "--- a.dtb\n+++ b.dtb\n"
                                    "+ /rtas: ibm,kernel-dump = dump memory"
@@ -112,7 +112,7 @@ static void test_first_vs_capture(void)
     /* the other way round: removed */
     pair_diff(&p, &capture, &first, "/rtas");
     g_assert_cmpuint(p.diff->entries->len, ==, 1);
-    g_assert_cmpint(entry(&p, 0)->kind, ==, FADUMP_DIFF_PROP_REMOVED);
+    g_assert_cmpint(entry(&p, 0)->kind, ==, DT_DIFF_PROP_REMOVED);
     pair_clear(&p);
 }
 
@@ -132,7 +132,7 @@ static void test_changed(void)
     tt_put_be(f2 + TT_SEC(2) + TT_SEC_DUMPED, 0x1000, 8);
     pair_diff(&p, &a, &b, NULL);
     g_assert_cmpuint(p.diff->entries->len, ==, 1);
-    g_assert_cmpint(entry(&p, 0)->kind, ==, FADUMP_DIFF_PROP_CHANGED);
+    g_assert_cmpint(entry(&p, 0)->kind, ==, DT_DIFF_PROP_CHANGED);
     text = text_of(&p);
     g_assert_cmpstr(text, ==,
         "--- a.dtb\n+++ b.dtb\n"
@@ -141,11 +141,11 @@ static void test_changed(void)
         " destination 0x40010000\n"
         "+             source 0x0, length 0x40000000, bytes dumped 0x1000,"
         " destination 0x40010000\n");
-    node = fadump_json_diff(p.diff, "a.dtb", "b.dtb");
-    json = fadump_json_to_string(node);
+    node = report_fdt_json_diff(p.diff, "a.dtb", "b.dtb");
+    json = qf_json_to_string(node);
     json_node_unref(node);
     g_assert_nonnull(strstr(json, "\"change\" : \"property-changed\""));
-    g_assert_nonnull(strstr(json, "\"bytes_dumped\" : 4096"));
+    g_assert_nonnull(strstr(json, "\"bytes_dumped\" : \"0x1000\""));
     pair_clear(&p);
 }
 
@@ -164,8 +164,8 @@ static void test_nodes(void)
     Pair p;
     g_autofree char *text = NULL;
 
-    b.mem[0] = (FadumpMemRange){ 0, 0x40000000 };
-    b.mem[1] = (FadumpMemRange){ 0x40000000, 0xc0000000 };
+    b.mem[0] = (DtMemRange){ 0, 0x40000000 };
+    b.mem[1] = (DtMemRange){ 0x40000000, 0xc0000000 };
     pair_diff(&p, &a, &b, NULL);
     text = text_of(&p);
     g_assert_cmpstr(text, ==,
@@ -197,13 +197,13 @@ static void test_nodes(void)
     /* a subtree only */
     pair_diff(&p, &a, &b, "/cpus");
     g_assert_cmpuint(p.diff->entries->len, ==, 2);
-    g_assert_cmpint(entry(&p, 0)->kind, ==, FADUMP_DIFF_NODE_REMOVED);
+    g_assert_cmpint(entry(&p, 0)->kind, ==, DT_DIFF_NODE_REMOVED);
     g_assert_cmpuint(entry(&p, 0)->properties, ==, 3);
     pair_clear(&p);
 
     /* a whole subtree folded in one entry */
     pair_diff(&p, &b, &a, "/");
-    g_assert_cmpint(entry(&p, 5)->kind, ==, FADUMP_DIFF_NODE_ADDED);
+    g_assert_cmpint(entry(&p, 5)->kind, ==, DT_DIFF_NODE_ADDED);
     pair_clear(&p);
 }
 
@@ -211,22 +211,22 @@ static void test_nodes(void)
 static void test_subtree_roots(void)
 {
     TTSpec spec = { .cpus = 2 };
-    g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-    g_autoptr(GArray) idx = fadump_fdt_index(fdt, NULL);
-    int c0 = fadump_fdt_index_lookup(fdt, idx, "/cpus/PowerPC,POWER10@0",
+    g_autoptr(DtBlob) fdt = tt_tree(&spec);
+    g_autoptr(GArray) idx = dt_index(fdt, NULL);
+    int c0 = dt_index_lookup(fdt, idx, "/cpus/PowerPC,POWER10@0",
                                      NULL);
-    int c1 = fadump_fdt_index_lookup(fdt, idx, "/cpus/PowerPC,POWER10@1",
+    int c1 = dt_index_lookup(fdt, idx, "/cpus/PowerPC,POWER10@1",
                                      NULL);
-    g_autoptr(FadumpDiff) d = fadump_fdt_diff(fdt, idx, c0, fdt, idx, c1,
+    g_autoptr(DtDiff) d = dt_diff(fdt, idx, c0, fdt, idx, c1,
                                               FALSE);
-    const FadumpDiffEntry *e;
+    const DtDiffEntry *e;
 
     /* reg and the interrupt server differ, device_type does not */
     g_assert_cmpuint(d->entries->len, ==, 2);
     e = g_ptr_array_index(d->entries, 0);
-    g_assert_cmpint(e->kind, ==, FADUMP_DIFF_PROP_CHANGED);
+    g_assert_cmpint(e->kind, ==, DT_DIFF_PROP_CHANGED);
     g_assert_cmpstr(e->property, ==, "reg");
-    g_assert_cmpint(e->old_value->kind, ==, FADUMP_VALUE_REG);
+    g_assert_cmpint(e->old_value->kind, ==, DT_VALUE_REG);
 }
 
 int main(int argc, char **argv)

@@ -1,5 +1,5 @@
 /*
- * Unit tests of device tree directories (lib/fdt/fdt-dir.c): a tree
+ * Unit tests of device tree directories (lib/fdt/dir.c): a tree
  * written out the way /proc/device-tree shows it reads back as the same
  * tree; links, special files and runaway nesting are refused.
  *
@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fadump-error.h"
-#include "fdt-diff.h"
-#include "fdt-dir.h"
-#include "fdt-nodes.h"
+#include "common/error.h"
+#include "fdt/diff.h"
+#include "fdt/dir.h"
+#include "fdt/nodes.h"
 #include "fdt-test-trees.h"
-#include "fdt-text.h"
+#include "report/fdt-text.h"
 
 static void rm_rf(const char *path)
 {
@@ -39,7 +39,7 @@ static void rm_rf(const char *path)
 
 /* Write the subtree of @fdt at @offset as directory @path, the way Linux
  * shows it: with a "name" property in each node */
-static void write_dir(const FadumpFdt *fdt, int offset, const char *path)
+static void write_dir(const DtBlob *fdt, int offset, const char *path)
 {
     int child, prop;
     const char *node_name = fdt_get_name(fdt->blob, offset, NULL);
@@ -70,7 +70,7 @@ static void write_dir(const FadumpFdt *fdt, int offset, const char *path)
 typedef struct Fixture {
     char *tmp;
     char *root;
-    FadumpFdt *fdt;
+    DtBlob *fdt;
 } Fixture;
 
 static void fixture_setup(Fixture *f, gconstpointer data)
@@ -90,47 +90,47 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
     rm_rf(f->tmp);
     g_free(f->tmp);
     g_free(f->root);
-    fadump_fdt_free(f->fdt);
+    dt_free(f->fdt);
 }
 
 static void test_same_tree(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpFdt) dir = fadump_fdt_load_dir(f->root, &err);
+    g_autoptr(DtBlob) dir = dt_load_dir(f->root, &err);
     g_autoptr(GArray) ia = NULL, ib = NULL;
-    g_autoptr(FadumpDiff) d = NULL;
+    g_autoptr(DtDiff) d = NULL;
     g_autofree char *origin = g_strdup_printf("%s/", f->root);
 
     g_assert_no_error(err);
     g_assert_cmpstr(dir->origin, ==, origin);
-    ia = fadump_fdt_index(f->fdt, NULL);
-    ib = fadump_fdt_index(dir, NULL);
+    ia = dt_index(f->fdt, NULL);
+    ib = dt_index(dir, NULL);
     g_assert_cmpuint(ia->len, ==, ib->len);
     /* same nodes and values (the made-up "name" properties left out) */
-    d = fadump_fdt_diff(f->fdt, ia, 0, dir, ib, 0, FALSE);
+    d = dt_diff(f->fdt, ia, 0, dir, ib, 0, FALSE);
     if (d->entries->len) {
         g_autoptr(GString) s = g_string_new(NULL);
 
-        fadump_text_diff(s, d, "dtb", "dir");
+        report_fdt_text_diff(s, d, "dtb", "dir");
         g_printerr("%s", s->str);
     }
     g_assert_cmpuint(d->entries->len, ==, 0);
-    g_assert_null(fadump_fdt_getprop(dir, fdt_path_offset(dir->blob, "/rtas"),
+    g_assert_null(dt_getprop(dir, fdt_path_offset(dir->blob, "/rtas"),
                                      "name", NULL));
 }
 
 static void test_real_name_kept(Fixture *f, gconstpointer data)
 {
     g_autofree char *p = g_build_filename(f->root, "rtas", "name", NULL);
-    g_autoptr(FadumpFdt) dir = NULL;
+    g_autoptr(DtBlob) dir = NULL;
     int len;
     const uint8_t *v;
 
     /* a name property that is not just the node's name is a property */
     g_assert_true(g_file_set_contents(p, "firmware", 9, NULL));
-    dir = fadump_fdt_load_dir(f->root, NULL);
+    dir = dt_load_dir(f->root, NULL);
     g_assert_nonnull(dir);
-    v = fadump_fdt_getprop(dir, fdt_path_offset(dir->blob, "/rtas"), "name",
+    v = dt_getprop(dir, fdt_path_offset(dir->blob, "/rtas"), "name",
                            &len);
     g_assert_nonnull(v);
     g_assert_cmpmem(v, len, "firmware", 9);
@@ -141,16 +141,16 @@ static void test_symlink(Fixture *f, gconstpointer data)
     g_autofree char *loop = g_build_filename(f->root, "cpus", "loop", NULL);
     g_autofree char *link = g_build_filename(f->tmp, "link", NULL);
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpFdt) via_link = NULL;
+    g_autoptr(DtBlob) via_link = NULL;
 
     /* the root may be a link, as /proc/device-tree is */
     g_assert_cmpint(symlink(f->root, link), ==, 0);
-    via_link = fadump_fdt_load_dir(link, &err);
+    via_link = dt_load_dir(link, &err);
     g_assert_no_error(err);
     /* a link inside is never followed: a loop back to the root */
     g_assert_cmpint(symlink(f->root, loop), ==, 0);
-    g_assert_null(fadump_fdt_load_dir(f->root, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_null(dt_load_dir(f->root, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
     g_assert_nonnull(strstr(err->message, "symbolic links are not"
                                           " followed"));
 }
@@ -162,8 +162,8 @@ static void test_fifo(Fixture *f, gconstpointer data)
 
     /* opening it would block forever */
     g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
-    g_assert_null(fadump_fdt_load_dir(f->root, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_null(dt_load_dir(f->root, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
 }
 
 static void test_deep(Fixture *f, gconstpointer data)
@@ -171,28 +171,28 @@ static void test_deep(Fixture *f, gconstpointer data)
     g_autoptr(GString) path = g_string_new(f->root);
     g_autoptr(GError) err = NULL;
 
-    for (int i = 0; i < FADUMP_FDT_MAX_DEPTH; i++) {
+    for (int i = 0; i < DT_MAX_DEPTH; i++) {
         g_string_append(path, "/n");
         g_assert_cmpint(g_mkdir(path->str, 0755), ==, 0);
     }
-    g_assert_null(fadump_fdt_load_dir(f->root, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_null(dt_load_dir(f->root, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
     g_assert_nonnull(strstr(err->message, "deeper than 64"));
 }
 
 static void test_too_big(Fixture *f, gconstpointer data)
 {
     g_autofree char *big = g_build_filename(f->root, "chosen", "big", NULL);
-    g_autofree char *zeros = g_malloc0(FADUMP_FDT_MAX_SIZE / 2);
+    g_autofree char *zeros = g_malloc0(DT_MAX_SIZE / 2);
     g_autofree char *big2 = g_build_filename(f->root, "chosen", "big2", NULL);
     g_autoptr(GError) err = NULL;
 
-    g_assert_true(g_file_set_contents(big, zeros, FADUMP_FDT_MAX_SIZE / 2,
+    g_assert_true(g_file_set_contents(big, zeros, DT_MAX_SIZE / 2,
                                       NULL));
-    g_assert_true(g_file_set_contents(big2, zeros, FADUMP_FDT_MAX_SIZE / 2,
+    g_assert_true(g_file_set_contents(big2, zeros, DT_MAX_SIZE / 2,
                                       NULL));
-    g_assert_null(fadump_fdt_load_dir(f->root, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_null(dt_load_dir(f->root, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
     g_assert_nonnull(strstr(err->message, "more than"));
 }
 
@@ -200,8 +200,8 @@ static void test_missing(void)
 {
     g_autoptr(GError) err = NULL;
 
-    g_assert_null(fadump_fdt_load_dir("/nonexistent/device-tree", &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_null(dt_load_dir("/nonexistent/device-tree", &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_IO);
 }
 
 int main(int argc, char **argv)

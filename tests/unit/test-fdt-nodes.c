@@ -1,6 +1,6 @@
 /*
- * Unit tests of the node index (lib/fdt/fdt-nodes.c) and of what a tree
- * says about its machine (fdt-platform.c): paths, lookups, subtrees,
+ * Unit tests of the node index (lib/fdt/nodes.c) and of what a tree
+ * says about its machine (fdt/platform.c): paths, lookups, subtrees,
  * cells, memory ranges and CPU counts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,17 +9,17 @@
 #include <libfdt.h>
 #include <string.h>
 
-#include "fadump-error.h"
-#include "fdt-nodes.h"
-#include "fdt-platform.h"
+#include "common/error.h"
+#include "fdt/nodes.h"
+#include "fdt/platform.h"
 #include "fdt-test-trees.h"
 
 static void test_index(void)
 {
     TTSpec spec = { .cpus = 2 };
-    g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
+    g_autoptr(DtBlob) fdt = tt_tree(&spec);
     g_autoptr(GError) err = NULL;
-    g_autoptr(GArray) idx = fadump_fdt_index(fdt, &err);
+    g_autoptr(GArray) idx = dt_index(fdt, &err);
     static const char *const paths[] = {
         "/", "/chosen", "/cpus", "/cpus/PowerPC,POWER10@0",
         "/cpus/PowerPC,POWER10@1", "/memory@0", "/rtas",
@@ -29,38 +29,38 @@ static void test_index(void)
     g_assert_no_error(err);
     g_assert_cmpuint(idx->len, ==, G_N_ELEMENTS(paths));
     for (guint i = 0; i < idx->len; i++) {
-        const FadumpFdtNode *n = fadump_fdt_node(idx, (int)i);
+        const DtNode *n = dt_node(idx, (int)i);
 
         g_assert_cmpstr(n->path, ==, paths[i]);
         g_assert_cmpint(n->depth, ==, depths[i]);
         g_assert_cmpstr(n->name, ==, i ? strrchr(paths[i], '/') + 1 : "");
     }
-    g_assert_cmpint(fadump_fdt_node(idx, 0)->parent, ==, -1);
-    g_assert_cmpint(fadump_fdt_node(idx, 4)->parent, ==, 2);
-    g_assert_cmpint(fadump_fdt_subtree_end(idx, 0), ==, 7);
-    g_assert_cmpint(fadump_fdt_subtree_end(idx, 2), ==, 5);
-    g_assert_cmpint(fadump_fdt_subtree_end(idx, 3), ==, 4);
-    g_assert_cmpint(fadump_fdt_subtree_end(idx, 6), ==, 7);
+    g_assert_cmpint(dt_node(idx, 0)->parent, ==, -1);
+    g_assert_cmpint(dt_node(idx, 4)->parent, ==, 2);
+    g_assert_cmpint(dt_subtree_end(idx, 0), ==, 7);
+    g_assert_cmpint(dt_subtree_end(idx, 2), ==, 5);
+    g_assert_cmpint(dt_subtree_end(idx, 3), ==, 4);
+    g_assert_cmpint(dt_subtree_end(idx, 6), ==, 7);
 }
 
 static void test_lookup(void)
 {
     TTSpec spec = { 0 };
-    g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-    g_autoptr(GArray) idx = fadump_fdt_index(fdt, NULL);
+    g_autoptr(DtBlob) fdt = tt_tree(&spec);
+    g_autoptr(GArray) idx = dt_index(fdt, NULL);
     g_autoptr(GError) err = NULL;
 
-    g_assert_cmpint(fadump_fdt_index_lookup(fdt, idx, "/", NULL), ==, 0);
-    g_assert_cmpstr(fadump_fdt_node(idx, fadump_fdt_index_lookup(
+    g_assert_cmpint(dt_index_lookup(fdt, idx, "/", NULL), ==, 0);
+    g_assert_cmpstr(dt_node(idx, dt_index_lookup(
                         fdt, idx, "/rtas", NULL))->path, ==, "/rtas");
     /* no unit address: the first node of that name */
-    g_assert_cmpstr(fadump_fdt_node(idx, fadump_fdt_index_lookup(
+    g_assert_cmpstr(dt_node(idx, dt_index_lookup(
                         fdt, idx, "/memory", NULL))->path, ==, "/memory@0");
-    g_assert_cmpint(fadump_fdt_index_lookup(fdt, idx, "/nope", &err), ==, -1);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_NOT_FOUND);
+    g_assert_cmpint(dt_index_lookup(fdt, idx, "/nope", &err), ==, -1);
+    g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
     g_clear_error(&err);
-    g_assert_cmpint(fadump_fdt_index_lookup(fdt, idx, "rtas", &err), ==, -1);
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG);
+    g_assert_cmpint(dt_index_lookup(fdt, idx, "rtas", &err), ==, -1);
+    g_assert_error(err, QF_ERROR, QF_ERROR_INVALID_ARG);
 }
 
 static void test_props_and_cells(void)
@@ -72,79 +72,79 @@ static void test_props_and_cells(void)
         { "/", "#size-cells", wide, 8 },
     };
     TTSpec spec = { .props = p, .n_props = 2 };
-    g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-    g_autoptr(GArray) props = fadump_fdt_props(fdt, 0);
+    g_autoptr(DtBlob) fdt = tt_tree(&spec);
+    g_autoptr(GArray) props = dt_props(fdt, 0);
     g_autoptr(GError) err = NULL;
     uint32_t cells;
     int len;
 
     g_assert_cmpuint(props->len, ==, 4);
-    g_assert_cmpstr(g_array_index(props, FadumpFdtProp, 2).name, ==,
+    g_assert_cmpstr(g_array_index(props, DtProp, 2).name, ==,
                     "compatible");
-    g_assert_cmpint(g_array_index(props, FadumpFdtProp, 2).len, ==, 13);
-    g_assert_nonnull(fadump_fdt_getprop(fdt, 0, "model", &len));
+    g_assert_cmpint(g_array_index(props, DtProp, 2).len, ==, 13);
+    g_assert_nonnull(dt_getprop(fdt, 0, "model", &len));
     g_assert_cmpint(len, ==, 31);
-    g_assert_null(fadump_fdt_getprop(fdt, 0, "nope", &len));
-    g_assert_null(fadump_fdt_getprop(fdt, -1, "model", &len));
+    g_assert_null(dt_getprop(fdt, 0, "nope", &len));
+    g_assert_null(dt_getprop(fdt, -1, "model", &len));
 
-    g_assert_false(fadump_fdt_node_cells(fdt, 0, "#address-cells", 2, &cells,
+    g_assert_false(dt_node_cells(fdt, 0, "#address-cells", 2, &cells,
                                          &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_clear_error(&err);
-    g_assert_false(fadump_fdt_node_cells(fdt, 0, "#size-cells", 1, &cells,
+    g_assert_false(dt_node_cells(fdt, 0, "#size-cells", 1, &cells,
                                          &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
-    g_assert_true(fadump_fdt_node_cells(fdt, 0, "#interrupt-cells", 7,
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
+    g_assert_true(dt_node_cells(fdt, 0, "#interrupt-cells", 7,
                                         &cells, NULL));
     g_assert_cmpuint(cells, ==, 7);
-    g_assert_true(fadump_fdt_node_is_type(fdt, fdt_path_offset(fdt->blob,
+    g_assert_true(dt_node_is_type(fdt, fdt_path_offset(fdt->blob,
                                                                "/memory"),
                                           "memory"));
-    g_assert_false(fadump_fdt_node_is_type(fdt, 0, "memory"));
+    g_assert_false(dt_node_is_type(fdt, 0, "memory"));
 }
 
 static void test_memory(void)
 {
     TTSpec spec = { .n_mem = 3 };
-    g_autoptr(FadumpFdt) fdt = NULL;
+    g_autoptr(DtBlob) fdt = NULL;
     g_autoptr(GArray) idx = NULL;
-    FadumpFdtMemory mem;
-    const FadumpMemRange *r;
+    DtMemory mem;
+    const DtMemRange *r;
 
     /* out of order, adjacent and overlapping: merged */
-    spec.mem[0] = (FadumpMemRange){ 0x40000000, 0x40000000 };
-    spec.mem[1] = (FadumpMemRange){ 0, 0x40000000 };
-    spec.mem[2] = (FadumpMemRange){ 0x100000000ull, 0x10000000 };
+    spec.mem[0] = (DtMemRange){ 0x40000000, 0x40000000 };
+    spec.mem[1] = (DtMemRange){ 0, 0x40000000 };
+    spec.mem[2] = (DtMemRange){ 0x100000000ull, 0x10000000 };
     fdt = tt_tree(&spec);
-    idx = fadump_fdt_index(fdt, NULL);
-    g_assert_true(fadump_fdt_memory(fdt, idx, &mem, NULL));
+    idx = dt_index(fdt, NULL);
+    g_assert_true(dt_memory(fdt, idx, &mem, NULL));
     g_assert_cmpuint(mem.ranges->len, ==, 3);
     g_assert_cmpuint(mem.merged->len, ==, 2);
-    r = &g_array_index(mem.merged, FadumpMemRange, 0);
+    r = &g_array_index(mem.merged, DtMemRange, 0);
     g_assert_cmphex(r->start, ==, 0);
     g_assert_cmphex(r->size, ==, 0x80000000);
     g_assert_cmphex(mem.total, ==, 0x90000000);
-    g_assert_true(fadump_fdt_memory_contains(&mem, 0x3ffff000, 0x2000));
-    g_assert_true(fadump_fdt_memory_contains(&mem, 0x7fffffff, 1));
-    g_assert_false(fadump_fdt_memory_contains(&mem, 0x7fffffff, 2));
-    g_assert_false(fadump_fdt_memory_contains(&mem, 0x80000000, 0));
-    g_assert_true(fadump_fdt_memory_contains(&mem, 0x100000000ull,
+    g_assert_true(dt_memory_contains(&mem, 0x3ffff000, 0x2000));
+    g_assert_true(dt_memory_contains(&mem, 0x7fffffff, 1));
+    g_assert_false(dt_memory_contains(&mem, 0x7fffffff, 2));
+    g_assert_false(dt_memory_contains(&mem, 0x80000000, 0));
+    g_assert_true(dt_memory_contains(&mem, 0x100000000ull,
                                              0x10000000));
-    g_assert_false(fadump_fdt_memory_contains(&mem, 0xffffffffffffff00ull,
+    g_assert_false(dt_memory_contains(&mem, 0xffffffffffffff00ull,
                                               0x1000));
-    fadump_fdt_memory_clear(&mem);
+    dt_memory_clear(&mem);
     g_assert_null(mem.merged);
 
     /* overlapping nodes */
-    spec.mem[2] = (FadumpMemRange){ 0x20000000, 0x80000000 };
-    g_clear_pointer(&fdt, fadump_fdt_free);
+    spec.mem[2] = (DtMemRange){ 0x20000000, 0x80000000 };
+    g_clear_pointer(&fdt, dt_free);
     g_clear_pointer(&idx, g_array_unref);
     fdt = tt_tree(&spec);
-    idx = fadump_fdt_index(fdt, NULL);
-    g_assert_true(fadump_fdt_memory(fdt, idx, &mem, NULL));
+    idx = dt_index(fdt, NULL);
+    g_assert_true(dt_memory(fdt, idx, &mem, NULL));
     g_assert_cmpuint(mem.merged->len, ==, 1);
     g_assert_cmphex(mem.total, ==, 0xa0000000);
-    fadump_fdt_memory_clear(&mem);
+    dt_memory_clear(&mem);
 }
 
 static void test_memory_errors(void)
@@ -154,14 +154,14 @@ static void test_memory_errors(void)
     TTProp p = { "/memory@0", "reg", short_reg, sizeof(short_reg) };
     TTSpec spec = { .props = &p, .n_props = 1 };
     g_autoptr(GError) err = NULL;
-    FadumpFdtMemory mem;
+    DtMemory mem;
 
     for (int i = 0; i < 2; i++) {
-        g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-        g_autoptr(GArray) idx = fadump_fdt_index(fdt, NULL);
+        g_autoptr(DtBlob) fdt = tt_tree(&spec);
+        g_autoptr(GArray) idx = dt_index(fdt, NULL);
 
-        g_assert_false(fadump_fdt_memory(fdt, idx, &mem, &err));
-        g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+        g_assert_false(dt_memory(fdt, idx, &mem, &err));
+        g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
         g_assert_nonnull(strstr(err->message, "/memory@0"));
         g_assert_null(mem.merged);
         g_clear_error(&err);
@@ -170,9 +170,9 @@ static void test_memory_errors(void)
         p.value = wrap;
         p.len = 16;
     }
-    g_assert_false(fadump_fdt_parse_reg(wrap, 16, 3, 2, &(GArray *){ NULL },
+    g_assert_false(dt_parse_reg(wrap, 16, 3, 2, &(GArray *){ NULL },
                                         &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_UNSUPPORTED);
+    g_assert_error(err, QF_ERROR, QF_ERROR_UNSUPPORTED);
 }
 
 static void test_cpus(void)
@@ -184,14 +184,14 @@ static void test_cpus(void)
     static const uint8_t odd[] = { 0, 0, 0, 0, 1 };
     TTProp bad = { "/cpus/PowerPC,POWER10@8", "ibm,ppc-interrupt-server#s",
                    odd, 5 };
-    FadumpFdtCpus cpus;
+    DtCpus cpus;
     g_autoptr(GError) err = NULL;
 
     {
-        g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-        g_autoptr(GArray) idx = fadump_fdt_index(fdt, NULL);
+        g_autoptr(DtBlob) fdt = tt_tree(&spec);
+        g_autoptr(GArray) idx = dt_index(fdt, NULL);
 
-        g_assert_true(fadump_fdt_cpus(fdt, idx, &cpus, NULL));
+        g_assert_true(dt_cpus(fdt, idx, &cpus, NULL));
         g_assert_cmpuint(cpus.nodes, ==, 3);
         g_assert_cmpuint(cpus.present, ==, 24);
         g_assert_cmpuint(cpus.threads_per_core, ==, 8);
@@ -201,19 +201,19 @@ static void test_cpus(void)
     spec.props = no_lrdr;
     spec.n_props = 1;
     {
-        g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-        g_autoptr(GArray) idx = fadump_fdt_index(fdt, NULL);
+        g_autoptr(DtBlob) fdt = tt_tree(&spec);
+        g_autoptr(GArray) idx = dt_index(fdt, NULL);
 
-        g_assert_true(fadump_fdt_cpus(fdt, idx, &cpus, NULL));
+        g_assert_true(dt_cpus(fdt, idx, &cpus, NULL));
         g_assert_false(cpus.max_known);
     }
     spec.props = &bad;
     {
-        g_autoptr(FadumpFdt) fdt = tt_tree(&spec);
-        g_autoptr(GArray) idx = fadump_fdt_index(fdt, NULL);
+        g_autoptr(DtBlob) fdt = tt_tree(&spec);
+        g_autoptr(GArray) idx = dt_index(fdt, NULL);
 
-        g_assert_false(fadump_fdt_cpus(fdt, idx, &cpus, &err));
-        g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+        g_assert_false(dt_cpus(fdt, idx, &cpus, &err));
+        g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
         g_assert_nonnull(strstr(err->message, "not whole cells"));
     }
 }

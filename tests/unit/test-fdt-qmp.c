@@ -1,5 +1,5 @@
 /*
- * Unit tests of fetching a DTB over QMP (lib/fdt/fdt-qmp.c) against a
+ * Unit tests of fetching a DTB over QMP (lib/fdt/qmp.c) against a
  * fake QEMU: a thread serving one QMP connection on a UNIX socket, well
  * or badly.
  *
@@ -13,8 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fadump-error.h"
-#include "fdt-qmp.h"
+#include "common/error.h"
+#include "fdt/qmp.h"
 #include "fdt-test-trees.h"
 
 typedef enum {
@@ -145,7 +145,7 @@ static gpointer serve(gpointer data)
         memset(chunk, ' ', 65536);
         send_line(fd, "{\"QMP\": {}}");
         /* no newline ever: the client must stop reading */
-        for (int i = 0; i < 2 * (int)(FADUMP_QMP_MAX_MESSAGE / 65536); i++) {
+        for (int i = 0; i < 2 * (int)(QF_QMP_MAX_MESSAGE / 65536); i++) {
             if (write(fd, chunk, 65536) != 65536) {
                 break;
             }
@@ -198,7 +198,7 @@ static void test_good(void)
 {
     Server *s = server_start(SERVE_GOOD);
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpFdt) fdt = fadump_fdt_fetch_qmp(s->path, 5, &err);
+    g_autoptr(DtBlob) fdt = dt_fetch_qmp(s->path, 5, &err);
     g_autofree char *origin = g_strdup_printf("qmp:%s", s->path);
 
     g_assert_no_error(err);
@@ -215,8 +215,8 @@ static void expect_failure(ServeMode mode, unsigned int timeout, int code,
     g_autoptr(GError) err = NULL;
     g_autofree char *written = NULL;
 
-    g_assert_null(fadump_fdt_fetch_qmp(s->path, timeout, &err));
-    g_assert_error(err, FADUMP_ERROR, code);
+    g_assert_null(dt_fetch_qmp(s->path, timeout, &err));
+    g_assert_error(err, QF_ERROR, code);
     if (!strstr(err->message, needle)) {
         g_error("'%s' lacks '%s'", err->message, needle);
     }
@@ -234,48 +234,48 @@ static void expect_failure(ServeMode mode, unsigned int timeout, int code,
 
 static void test_no_dumpdtb(void)
 {
-    expect_failure(SERVE_NO_DUMPDTB, 5, FADUMP_ERROR_UNSUPPORTED,
+    expect_failure(SERVE_NO_DUMPDTB, 5, QF_ERROR_UNSUPPORTED,
                    "no dumpdtb command");
 }
 
 static void test_refused(void)
 {
-    expect_failure(SERVE_REFUSE, 5, FADUMP_ERROR_MISMATCH,
+    expect_failure(SERVE_REFUSE, 5, QF_ERROR_MISMATCH,
                    "QEMU refused dumpdtb: this machine has no FDT");
 }
 
 static void test_silent(void)
 {
-    expect_failure(SERVE_SILENT, 1, FADUMP_ERROR_IO, "did not answer in time");
+    expect_failure(SERVE_SILENT, 1, QF_ERROR_IO, "did not answer in time");
 }
 
 static void test_garbage(void)
 {
-    expect_failure(SERVE_GARBAGE, 5, FADUMP_ERROR_CORRUPT, "not a QMP message");
+    expect_failure(SERVE_GARBAGE, 5, QF_ERROR_CORRUPT, "not a QMP message");
 }
 
 static void test_closed(void)
 {
-    expect_failure(SERVE_CLOSE, 5, FADUMP_ERROR_IO, "closed the QMP");
+    expect_failure(SERVE_CLOSE, 5, QF_ERROR_IO, "closed the QMP");
 }
 
 static void test_bad_dtb(void)
 {
-    expect_failure(SERVE_BAD_DTB, 5, FADUMP_ERROR_CORRUPT, "the DTB QEMU"
+    expect_failure(SERVE_BAD_DTB, 5, QF_ERROR_CORRUPT, "the DTB QEMU"
                    " wrote: ");
 }
 
 static void test_huge(void)
 {
-    expect_failure(SERVE_HUGE, 5, FADUMP_ERROR_CORRUPT, "longer than");
+    expect_failure(SERVE_HUGE, 5, QF_ERROR_CORRUPT, "longer than");
 }
 
 static void test_no_socket(void)
 {
     g_autoptr(GError) err = NULL;
 
-    g_assert_null(fadump_fdt_fetch_qmp("/nonexistent/qmp.sock", 1, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_IO);
+    g_assert_null(dt_fetch_qmp("/nonexistent/qmp.sock", 1, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_IO);
 }
 
 int main(int argc, char **argv)

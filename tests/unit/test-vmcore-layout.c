@@ -1,7 +1,7 @@
 /*
  * Unit tests of the ELF core header the 6.12 capture kernel builds
- * (lib/dump/fadump-elfcorehdr.c) and of the /proc/vmcore layout made from
- * it (lib/dump/vmcore-layout.c), on hand-made inputs.
+ * (lib/vmcore/elfcorehdr.c) and of the /proc/vmcore layout made from
+ * it (lib/vmcore/layout.c), on hand-made inputs.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -9,24 +9,24 @@
 #include <glib.h>
 #include <string.h>
 
-#include "elf-notes.h"
-#include "fadump-elfcorehdr.h"
-#include "fadump-error.h"
-#include "vmcore-layout.h"
+#include "elfcore/notes.h"
+#include "vmcore/elfcorehdr.h"
+#include "common/error.h"
+#include "vmcore/layout.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 #define PG 65536ull
 
 /* A 6.12 registration: A = 1G, C = 0xde0, M = 1G, B = A + 64K */
-static void registration(FadumpRegistration *reg)
+static void registration(VmcoreRegistration *reg)
 {
-    FadumpFdm fdm = { .version = 1, .num_sections = 3, .first_offset = 40 };
+    PaprFdm fdm = { .version = 1, .num_sections = 3, .first_offset = 40 };
 
-    fdm.sections[0] = (FadumpSection) { 1, 0x1, 0, 0, 0xde0, 0, GiB };
-    fdm.sections[1] = (FadumpSection) { 1, 0x2, 0, 0, 0, 0, GiB + 0xde0 };
-    fdm.sections[2] = (FadumpSection) { 1, 0x11, 0, 0, GiB, 0, GiB + PG };
-    g_assert_true(fadump_registration_from_fdm(&fdm, reg, NULL));
+    fdm.sections[0] = (PaprSection) { 1, 0x1, 0, 0, 0xde0, 0, GiB };
+    fdm.sections[1] = (PaprSection) { 1, 0x2, 0, 0, 0, 0, GiB + 0xde0 };
+    fdm.sections[2] = (PaprSection) { 1, 0x11, 0, 0, GiB, 0, GiB + PG };
+    g_assert_true(vmcore_registration_from_fdm(&fdm, reg, NULL));
     g_assert_cmphex(reg->fdh_addr, ==, 2 * GiB + PG);
     g_assert_cmphex(reg->boot_mem_top, ==, GiB);
 }
@@ -35,7 +35,7 @@ static GBytes *vmcoreinfo_note(const char *text, size_t bufsize)
 {
     g_autoptr(GByteArray) b = g_byte_array_new();
 
-    fadump_note_append(b, FALSE, "VMCOREINFO", 0, text, strlen(text));
+    elfcore_note_append(b, FALSE, "VMCOREINFO", 0, text, strlen(text));
     g_assert_cmpuint(b->len, <=, bufsize);
     {
         guint used = b->len;
@@ -53,7 +53,7 @@ static GBytes *cpu_notes(unsigned int n)
 
     for (unsigned int i = 0; i < n; i++) {
         prstatus[112] = i;
-        fadump_note_append(b, FALSE, "CORE", 1, prstatus, 504);
+        elfcore_note_append(b, FALSE, "CORE", 1, prstatus, 504);
     }
     g_byte_array_set_size(b, PG);
     memset(b->data + n * 524, 0, PG - n * 524);
@@ -61,15 +61,15 @@ static GBytes *cpu_notes(unsigned int n)
 }
 
 /* @a: the reserved area's start, 0 for the usual boot_mem_top */
-static FadumpElfcorehdr *build_at(uint64_t a, const FadumpMemRange *ram,
+static VmcoreCoreHeader *build_at(uint64_t a, const DumpMemRange *ram,
                                   size_t n, uint64_t *ra_s, uint64_t *ra_e)
 {
-    static FadumpRegistration reg;
-    FadumpFdh fdh = { .size = 432, .vmcoreinfo_raddr = 0x43110000,
+    static VmcoreRegistration reg;
+    PaprFdh fdh = { .size = 432, .vmcoreinfo_raddr = 0x43110000,
                       .vmcoreinfo_size = 0x10024 };
     g_autoptr(GBytes) notes = cpu_notes(4);
     g_autoptr(GBytes) vmci = vmcoreinfo_note("PAGESIZE=65536\n", 0x10024);
-    FadumpElfcorehdrParams p = {
+    VmcoreElfcorehdrParams p = {
         .reg = &reg, .fdh = &fdh, .ram = ram, .n_ram = n, .page_size = PG,
         .cpu_state_size = 0xde0, .hpte_size = 0, .cpu_notes = notes,
         .vmcoreinfo = vmci, .e_flags = 2,
@@ -79,18 +79,18 @@ static FadumpElfcorehdr *build_at(uint64_t a, const FadumpMemRange *ram,
     if (a) {
         reg.cpu_state_dest = a;
     }
-    return fadump_elfcorehdr_build(&p, ra_s, ra_e);
+    return vmcore_elfcorehdr_build(&p, ra_s, ra_e);
 }
 
-static FadumpElfcorehdr *build(const FadumpMemRange *ram, size_t n,
+static VmcoreCoreHeader *build(const DumpMemRange *ram, size_t n,
                                uint64_t *ra_s, uint64_t *ra_e)
 {
     return build_at(0, ram, n, ra_s, ra_e);
 }
 
-static const FadumpPhdr *phdr(const GArray *a, guint i)
+static const VmcorePhdr *phdr(const GArray *a, guint i)
 {
-    return &g_array_index(a, FadumpPhdr, i);
+    return &g_array_index(a, VmcorePhdr, i);
 }
 
 #define RANGE(s_, n_) { .paddr = (s_), .size = (n_) }
@@ -98,12 +98,12 @@ static const FadumpPhdr *phdr(const GArray *a, guint i)
 /* The e2e guest: 4 GiB in one range */
 static void test_612_one_range(void)
 {
-    FadumpMemRange ram[] = { RANGE(0, 4 * GiB) };
+    DumpMemRange ram[] = { RANGE(0, 4 * GiB) };
     uint64_t ra_s, ra_e;
-    g_autoptr(FadumpElfcorehdr) hdr = build(ram, 1, &ra_s, &ra_e);
-    g_autoptr(FadumpVmcoreLayout) l = NULL;
+    g_autoptr(VmcoreCoreHeader) hdr = build(ram, 1, &ra_s, &ra_e);
+    g_autoptr(VmcoreLayout) l = NULL;
     g_autoptr(GError) err = NULL;
-    const FadumpVmcoreSegment *seg;
+    const VmcoreSegment *seg;
 
     g_assert_cmphex(ra_s, ==, GiB);
     g_assert_cmphex(ra_e, ==, 2 * GiB + PG + 432);
@@ -115,7 +115,7 @@ static void test_612_one_range(void)
     g_assert_cmphex(phdr(hdr->phdrs, 3)->paddr, ==, 0x800101b0);
     g_assert_cmphex(phdr(hdr->phdrs, 3)->memsz, ==, 4 * GiB - 0x800101b0);
 
-    g_assert_true(fadump_vmcore_layout_build(hdr, PG, 4, &l, &err));
+    g_assert_true(vmcore_layout_build(hdr, PG, 4, &l, &err));
     g_assert_no_error(err);
     g_assert_cmpuint(l->phdrs->len, ==, 3);
     g_assert_cmpuint(g_bytes_get_size(l->header), ==, PG);
@@ -128,7 +128,7 @@ static void test_612_one_range(void)
     /* the page holding the fdh tail comes along, p_offset points in it */
     g_assert_cmphex(phdr(l->phdrs, 2)->offset, ==, 2 * PG + GiB + 0x1b0);
     g_assert_cmpuint(l->segments->len, ==, 2);
-    seg = &g_array_index(l->segments, FadumpVmcoreSegment, 1);
+    seg = &g_array_index(l->segments, VmcoreSegment, 1);
     g_assert_cmphex(seg->src, ==, 0x80010000);
     g_assert_cmphex(seg->file_offset, ==, 2 * PG + GiB);
     g_assert_cmpuint(l->file_size, ==, 3221291008ull);   /* the real one */
@@ -138,7 +138,7 @@ static void test_612_one_range(void)
 /* Ranges inside, after and clear of the reserved area (section 7.1) */
 static void test_612_ranges(void)
 {
-    FadumpMemRange ram[] = {
+    DumpMemRange ram[] = {
         RANGE(0, 512 * MiB),                /* boot memory: skipped */
         RANGE(512 * MiB, 1536 * MiB),       /* clipped to [1G, 2G): inside */
         RANGE(2 * GiB, 32 * 1024),          /* inside the area */
@@ -146,10 +146,10 @@ static void test_612_ranges(void)
         RANGE(8 * GiB, GiB),                /* no overlap */
     };
     uint64_t ra_s, ra_e;
-    g_autoptr(FadumpElfcorehdr) hdr = build(ram, G_N_ELEMENTS(ram), &ra_s,
+    g_autoptr(VmcoreCoreHeader) hdr = build(ram, G_N_ELEMENTS(ram), &ra_s,
                                             &ra_e);
-    g_autoptr(FadumpVmcoreLayout) l = NULL;
-    FadumpPhdr zero = { 0 };
+    g_autoptr(VmcoreLayout) l = NULL;
+    VmcorePhdr zero = { 0 };
 
     /* notes, boot region, then one slot per range above boot memory */
     g_assert_cmpuint(hdr->phdrs->len, ==, 2 + 1 + 4);
@@ -160,7 +160,7 @@ static void test_612_ranges(void)
     g_assert_cmphex(phdr(hdr->phdrs, 5)->memsz, ==,
                     4 * GiB + 32 * 1024 - ra_e);
     g_assert_cmphex(phdr(hdr->phdrs, 6)->paddr, ==, 8 * GiB);
-    g_assert_true(fadump_vmcore_layout_build(hdr, PG, 4, &l, NULL));
+    g_assert_true(vmcore_layout_build(hdr, PG, 4, &l, NULL));
     /* the PT_NULLs stay in the table and take no file space */
     g_assert_cmpuint(l->phdrs->len, ==, 6);
     g_assert_cmpuint(phdr(l->phdrs, 2)->type, ==, PT_NULL);
@@ -171,12 +171,12 @@ static void test_612_ranges(void)
 /* A reserved area above boot memory: ranges around it split in two */
 static void test_612_surrounded(void)
 {
-    FadumpMemRange ram[] = { RANGE(0, 4 * GiB) };
-    FadumpMemRange low[] = { RANGE(0, 2 * GiB) };
+    DumpMemRange ram[] = { RANGE(0, 4 * GiB) };
+    DumpMemRange low[] = { RANGE(0, 2 * GiB) };
     uint64_t ra_s, ra_e;
-    g_autoptr(FadumpElfcorehdr) hdr = build_at(1536 * MiB, ram, 1, &ra_s,
+    g_autoptr(VmcoreCoreHeader) hdr = build_at(1536 * MiB, ram, 1, &ra_s,
                                                &ra_e);
-    g_autoptr(FadumpElfcorehdr) hdr2 = NULL;
+    g_autoptr(VmcoreCoreHeader) hdr2 = NULL;
 
     g_assert_cmphex(ra_e, ==, 1536 * MiB + PG + GiB + 432);
     g_assert_cmpuint(hdr->phdrs->len, ==, 5);
@@ -194,34 +194,34 @@ static void test_612_surrounded(void)
 /* Boot memory with a hole: two regions, copied back to back */
 static void test_612_boot_regions(void)
 {
-    FadumpFdm fdm = { .version = 1, .num_sections = 4, .first_offset = 40 };
-    FadumpRegistration reg;
-    FadumpFdh fdh = { .size = 432, .vmcoreinfo_raddr = 0x43110000,
+    PaprFdm fdm = { .version = 1, .num_sections = 4, .first_offset = 40 };
+    VmcoreRegistration reg;
+    PaprFdh fdh = { .size = 432, .vmcoreinfo_raddr = 0x43110000,
                       .vmcoreinfo_size = 0x10024 };
-    FadumpMemRange ram[] = { RANGE(0, 256 * MiB), RANGE(512 * MiB,
+    DumpMemRange ram[] = { RANGE(0, 256 * MiB), RANGE(512 * MiB,
                                                         3584 * MiB) };
     g_autoptr(GBytes) notes = cpu_notes(1);
     g_autoptr(GBytes) vmci = vmcoreinfo_note("PAGESIZE=65536\n", 0x10024);
     uint64_t A = GiB, B = GiB + PG, ra_e;
-    FadumpElfcorehdrParams p = {
+    VmcoreElfcorehdrParams p = {
         .reg = &reg, .fdh = &fdh, .ram = ram, .n_ram = 2, .page_size = PG,
         .cpu_state_size = 0xde0, .cpu_notes = notes, .vmcoreinfo = vmci,
         .e_flags = 2,
     };
-    g_autoptr(FadumpElfcorehdr) hdr = NULL;
+    g_autoptr(VmcoreCoreHeader) hdr = NULL;
 
-    fdm.sections[0] = (FadumpSection) { 1, 0x1, 0, 0, 0xde0, 0, A };
-    fdm.sections[1] = (FadumpSection) { 1, 0x2, 0, 0, 0, 0, A + 0xde0 };
-    fdm.sections[2] = (FadumpSection) { 1, 0x11, 0, 0, 256 * MiB, 0, B };
-    fdm.sections[3] = (FadumpSection) { 1, 0x11, 0, 512 * MiB, 256 * MiB, 0,
+    fdm.sections[0] = (PaprSection) { 1, 0x1, 0, 0, 0xde0, 0, A };
+    fdm.sections[1] = (PaprSection) { 1, 0x2, 0, 0, 0, 0, A + 0xde0 };
+    fdm.sections[2] = (PaprSection) { 1, 0x11, 0, 0, 256 * MiB, 0, B };
+    fdm.sections[3] = (PaprSection) { 1, 0x11, 0, 512 * MiB, 256 * MiB, 0,
                                         B + 256 * MiB };
-    g_assert_true(fadump_registration_from_fdm(&fdm, &reg, NULL));
+    g_assert_true(vmcore_registration_from_fdm(&fdm, &reg, NULL));
     g_assert_cmpuint(reg.n_boot, ==, 2);
     g_assert_cmphex(reg.boot_mem_size, ==, 512 * MiB);
     g_assert_cmphex(reg.hole_size, ==, 256 * MiB);
     g_assert_cmphex(reg.boot_mem_top, ==, 768 * MiB);
     g_assert_cmphex(reg.fdh_addr, ==, B + 512 * MiB);
-    hdr = fadump_elfcorehdr_build(&p, NULL, &ra_e);
+    hdr = vmcore_elfcorehdr_build(&p, NULL, &ra_e);
     g_assert_cmphex(ra_e, ==, A + PG + 512 * MiB + 432);
     g_assert_cmpuint(hdr->phdrs->len, ==, 2 + 2 + 2);
     g_assert_cmphex(phdr(hdr->phdrs, 2)->paddr, ==, 0);
@@ -235,9 +235,9 @@ static void test_612_boot_regions(void)
     g_assert_cmphex(phdr(hdr->phdrs, 5)->memsz, ==, 4 * GiB - ra_e);
 }
 
-static FadumpElfcorehdr *plain_header(void)
+static VmcoreCoreHeader *plain_header(void)
 {
-    FadumpElfcorehdr *hdr = fadump_elfcorehdr_new(TRUE);
+    VmcoreCoreHeader *hdr = vmcore_core_header_new(TRUE);
     uint8_t *e = hdr->ehdr;
 
     memcpy(e, ELFMAG, 4);
@@ -254,34 +254,34 @@ static FadumpElfcorehdr *plain_header(void)
 
 static void test_notes_walk(void)
 {
-    g_autoptr(FadumpElfcorehdr) hdr = plain_header();
+    g_autoptr(VmcoreCoreHeader) hdr = plain_header();
     g_autoptr(GByteArray) n1 = g_byte_array_new();
     g_autoptr(GBytes) b1 = NULL;
     g_autoptr(GByteArray) n2 = g_byte_array_new();
     g_autoptr(GBytes) b2 = NULL;
-    g_autoptr(FadumpVmcoreLayout) l = NULL;
-    FadumpPhdr note = { .type = PT_NOTE };
-    FadumpPhdr load = { .type = PT_LOAD, .offset = 0x1234, .paddr = 0x1234,
+    g_autoptr(VmcoreLayout) l = NULL;
+    VmcorePhdr note = { .type = PT_NOTE };
+    VmcorePhdr load = { .type = PT_LOAD, .offset = 0x1234, .paddr = 0x1234,
                         .filesz = 0x10, .memsz = 0x10 };
     const uint8_t *merged;
 
     /* two notes, then one whose descriptor runs past p_memsz */
-    fadump_note_append(n1, TRUE, "A", 1, "xyz", 3);
-    fadump_note_append(n1, TRUE, "BB", 2, "12345678", 8);
-    fadump_note_append(n1, TRUE, "C", 3, "0123456789abcdef", 16);
+    elfcore_note_append(n1, TRUE, "A", 1, "xyz", 3);
+    elfcore_note_append(n1, TRUE, "BB", 2, "12345678", 8);
+    elfcore_note_append(n1, TRUE, "C", 3, "0123456789abcdef", 16);
     note.memsz = n1->len - 4;
     b1 = g_bytes_new(n1->data, n1->len);
-    fadump_elfcorehdr_add(hdr, &note, b1);
+    vmcore_core_header_add(hdr, &note, b1);
     /* the walk stops at n_namesz 0, whatever follows */
-    fadump_note_append(n2, TRUE, "D", 4, "q", 1);
+    elfcore_note_append(n2, TRUE, "D", 4, "q", 1);
     g_byte_array_append(n2, (const guint8 *)"\0\0\0\0\0\0\0\0\0\0\0\0"
                         "\0\0\0\5junk", 20);
     note.memsz = n2->len;
     b2 = g_bytes_new(n2->data, n2->len);
-    fadump_elfcorehdr_add(hdr, &note, b2);
-    fadump_elfcorehdr_add(hdr, &load, NULL);
+    vmcore_core_header_add(hdr, &note, b2);
+    vmcore_core_header_add(hdr, &load, NULL);
 
-    g_assert_true(fadump_vmcore_layout_build(hdr, 4096, 0, &l, NULL));
+    g_assert_true(vmcore_layout_build(hdr, 4096, 0, &l, NULL));
     g_assert_cmpuint(l->warnings->len, ==, 1);
     g_assert_nonnull(strstr(l->warnings->pdata[0], "dropped"));
     g_assert_cmpuint(l->notes_len, ==, 20 + 24 + 20);
@@ -296,10 +296,10 @@ static void test_notes_walk(void)
     /* the table is encoded in the header's byte order */
     {
         const uint8_t *h = g_bytes_get_data(l->header, NULL);
-        FadumpPhdr back;
+        VmcorePhdr back;
 
         g_assert_cmpuint(h[57], ==, 2);             /* e_phnum, BE */
-        fadump_phdr_decode(h + 64 + 56, TRUE, &back);
+        vmcore_phdr_decode(h + 64 + 56, TRUE, &back);
         g_assert_cmpmem(&back, sizeof(back), phdr(l->phdrs, 1),
                         sizeof(back));
     }
@@ -307,40 +307,40 @@ static void test_notes_walk(void)
 
 static void test_errors(void)
 {
-    g_autoptr(FadumpElfcorehdr) hdr = plain_header();
+    g_autoptr(VmcoreCoreHeader) hdr = plain_header();
     g_autoptr(GError) err = NULL;
-    FadumpVmcoreLayout *l = NULL;
-    FadumpPhdr load = { .type = PT_LOAD, .offset = UINT64_MAX - 10,
+    VmcoreLayout *l = NULL;
+    VmcorePhdr load = { .type = PT_LOAD, .offset = UINT64_MAX - 10,
                         .memsz = 0x10 };
-    FadumpPhdr note = { .type = PT_NOTE };
+    VmcorePhdr note = { .type = PT_NOTE };
     g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
 
-    g_assert_false(fadump_vmcore_layout_build(hdr, 1000, 4, &l, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG);
+    g_assert_false(vmcore_layout_build(hdr, 1000, 4, &l, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_INVALID_ARG);
     g_clear_error(&err);
-    g_assert_false(fadump_vmcore_layout_build(hdr, 4096, 4, &l, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    g_assert_false(vmcore_layout_build(hdr, 4096, 4, &l, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "no program headers"));
     g_clear_error(&err);
 
-    fadump_elfcorehdr_add(hdr, &load, NULL);
-    g_assert_false(fadump_vmcore_layout_build(hdr, 4096, 4, &l, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    vmcore_core_header_add(hdr, &load, NULL);
+    g_assert_false(vmcore_layout_build(hdr, 4096, 4, &l, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "no PT_NOTE"));
     g_clear_error(&err);
 
     g_array_remove_index(hdr->phdrs, 0);
     g_ptr_array_remove_index(hdr->note_data, 0);
-    fadump_elfcorehdr_add(hdr, &note, empty);
-    fadump_elfcorehdr_add(hdr, &load, NULL);
-    g_assert_false(fadump_vmcore_layout_build(hdr, 4096, 4, &l, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    vmcore_core_header_add(hdr, &note, empty);
+    vmcore_core_header_add(hdr, &load, NULL);
+    g_assert_false(vmcore_layout_build(hdr, 4096, 4, &l, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "wrap"));
     g_clear_error(&err);
 
     hdr->ehdr[19] = EM_X86_64;
-    g_assert_false(fadump_vmcore_layout_build(hdr, 4096, 4, &l, &err));
-    g_assert_error(err, FADUMP_ERROR, FADUMP_ERROR_CORRUPT);
+    g_assert_false(vmcore_layout_build(hdr, 4096, 4, &l, &err));
+    g_assert_error(err, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_nonnull(strstr(err->message, "not sane"));
     g_assert_null(l);
 }

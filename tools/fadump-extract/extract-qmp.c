@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "extract-qmp.h"
-#include "fadump-progress.h"
+#include "common/progress.h"
 
 #include <string.h>
 
@@ -26,26 +26,26 @@ char *extract_qmp_tmpdir(const char *tmpdir, const char *output)
 
 int extract_qmp_dump(const char *socket, const char *tmpdir, FILE *progress,
                      FILE *warnings, const volatile sig_atomic_t *cancel,
-                     FadumpQmpDumpInfo *info, GError **error)
+                     DumpQmpInfo *info, GError **error)
 {
-    g_autoptr(FadumpQmp) q = NULL;
-    FadumpProgressMeter meter;
-    FadumpQmpDumpOptions opts = {
+    g_autoptr(QfQmp) q = NULL;
+    QfProgressMeter meter;
+    DumpQmpOptions opts = {
         .tmpdir = tmpdir,
         .cancel = cancel,
-        .progress = fadump_progress_update,
+        .progress = qf_progress_update,
         .progress_data = &meter,
     };
     int fd;
 
     memset(info, 0, sizeof(*info));
-    q = fadump_qmp_connect(socket, EXTRACT_QMP_TIMEOUT_S, error);
+    q = qf_qmp_connect(socket, EXTRACT_QMP_TIMEOUT_S, error);
     if (!q) {
         return -1;
     }
-    fadump_progress_start(&meter, "dumping", progress);
-    fd = fadump_qmp_dump(q, &opts, info, error);
-    fadump_progress_end(&meter);
+    qf_progress_start(&meter, "dumping", progress);
+    fd = dump_qmp_acquire(q, &opts, info, error);
+    qf_progress_end(&meter);
     if (fd >= 0 && info->vm_running && warnings) {
         fprintf(warnings, "warning: %s: the VM was running: QEMU stopped "
                 "it for the dump and let it run again; unless this is the "

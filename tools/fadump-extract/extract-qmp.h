@@ -1,6 +1,6 @@
 /*
  * fadump-extract --qmp: the guest memory of a running QEMU, dumped over
- * QMP into an unlinked temporary file (lib/dump/dump-qmp.h) that the
+ * QMP into an unlinked temporary file (lib/dump/qmp.h) that the
  * dump readers then open like any INPUT.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -12,7 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "dump-qmp.h"
+#include "dump/qmp.h"
 
 /* Seconds to wait for each QMP reply */
 #define EXTRACT_QMP_TIMEOUT_S   30
@@ -34,13 +34,13 @@ char *extract_qmp_tmpdir(const char *tmpdir, const char *output);
  * @progress: (nullable) where to draw the progress (a terminal)
  * @warnings: (nullable) where to print warnings
  * @cancel: stop when it turns non-0
- * @info: (out) what QEMU said (fadump_qmp_dump_info_clear())
- * @error: fadump_qmp_connect()'s and fadump_qmp_dump()'s errors
+ * @info: (out) what QEMU said (dump_qmp_info_clear())
+ * @error: qf_qmp_connect()'s and dump_qmp_acquire()'s errors
  *
  * Returns: the descriptor of the complete dump, or -1
  */
 int extract_qmp_dump(const char *socket, const char *tmpdir, FILE *progress,
                      FILE *warnings, const volatile sig_atomic_t *cancel,
-                     FadumpQmpDumpInfo *info, GError **error);
+                     DumpQmpInfo *info, GError **error);
 
 #endif /* EXTRACT_QMP_H */

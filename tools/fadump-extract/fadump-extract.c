@@ -13,19 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dump-reader.h"
+#include "dump/reader.h"
 #include "extract-qmp.h"
-#include "extract-report.h"
-#include "fadump-analysis.h"
-#include "fadump-dtb.h"
-#include "fadump-error.h"
-#include "fadump-progress.h"
-#include "kdump-format.h"
-#include "kdump-writer.h"
-#include "triage-report.h"
-#include "vmcore-memory.h"
-#include "vmcore-validate.h"
-#include "vmcore-writer.h"
+#include "report/extract.h"
+#include "vmcore/analysis.h"
+#include "fdt/kernel-dump.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dump/kdump-format.h"
+#include "vmcore/kdump-writer.h"
+#include "report/triage.h"
+#include "kernel/vmcore-mem.h"
+#include "vmcore/validate.h"
+#include "vmcore/elf-writer.h"
 
 enum {
     EXIT_OK = 0,            /* done; validation: the vmcores match */
@@ -86,7 +86,7 @@ static gboolean parse_u64(const char *s, const char *what, uint64_t *ret,
     errno = 0;
     v = strtoull(s, &end, 0);
     if (!*s || *end || errno || *s == '-') {
-        g_set_error(error, FADUMP_ERROR, FADUMP_ERROR_INVALID_ARG,
+        g_set_error(error, QF_ERROR, QF_ERROR_INVALID_ARG,
                     "%s: \"%s\" is not a number (decimal, or hex with 0x)",
                     what, s);
         return FALSE;
@@ -154,13 +154,13 @@ static int usage_error(GOptionContext *ctx, const char *msg)
     return EXIT_USAGE;
 }
 
-static int finish(ExtractReport *r, const Options *o, int code,
+static int finish(ReportExtract *r, const Options *o, int code,
                   GError *err)
 {
     r->exit_code = code;
     r->error = err ? err->message : NULL;
     if (o->json) {
-        extract_report_json(r, stdout);
+        report_extract_json(r, stdout);
     }
     if (err) {
         g_printerr("fadump-extract: %s\n", err->message);
@@ -229,22 +229,22 @@ int main(int argc, char **argv)
     GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &o,
                                                   NULL);
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDump) dump = NULL;
-    g_autoptr(FadumpAnalysis) analysis = NULL;
-    g_autoptr(FadumpValidation) validation = NULL;
-    g_autoptr(FadumpKmem) kmem = NULL;
-    g_autoptr(FadumpTriage) triage = NULL;
-    g_auto(FadumpQmpDumpInfo) qinfo = { 0 };
+    g_autoptr(Dump) dump = NULL;
+    g_autoptr(VmcoreAnalysis) analysis = NULL;
+    g_autoptr(VmcoreValidation) validation = NULL;
+    g_autoptr(KernelMem) kmem = NULL;
+    g_autoptr(KernelTriage) triage = NULL;
+    g_auto(DumpQmpInfo) qinfo = { 0 };
     g_autofree char *qmp_input = NULL;
     g_autofree char *qmp_name = NULL;
-    FadumpProgressMeter meter;
+    QfProgressMeter meter;
     FILE *progress;
     const char *input;
-    FadumpDumpOptions dopts = { 0 };
-    FadumpAnalyseOptions aopts = { 0 };
-    FadumpDtbInfo dtb;
-    FadumpWriteStats stats;
-    ExtractReport r = { 0 };
+    DumpOptions dopts = { 0 };
+    VmcoreAnalyseOptions aopts = { 0 };
+    DtKernelDump dtb;
+    VmcoreWriteStats stats;
+    ReportExtract r = { 0 };
     FILE *text;
     struct sigaction sa = { .sa_handler = on_signal };
 
@@ -309,7 +309,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     if (o.dtb) {
-        if (!fadump_dtb_load(o.dtb, &dtb, &err)) {
+        if (!dt_kernel_dump_load(o.dtb, &dtb, &err)) {
             return finish(&r, &o, EXIT_INPUT, err);
         }
         aopts.dtb = &dtb;
@@ -325,13 +325,13 @@ int main(int argc, char **argv)
         }
         /* The readers open it by name: a new file description */
         qmp_input = g_strdup_printf("/proc/self/fd/%d", fd);
-        dump = fadump_dump_open(qmp_input, &dopts, &err);
+        dump = dump_open(qmp_input, &dopts, &err);
         close(fd);
         qmp_name = g_strdup_printf("qmp:%s", o.qmp);
         r.input_name = qmp_name;
         r.qmp = &qinfo;
     } else {
-        dump = fadump_dump_open(o.inputs[0], &dopts, &err);
+        dump = dump_open(o.inputs[0], &dopts, &err);
     }
     input = qmp_name ? qmp_name : o.inputs[0];
     if (!dump) {
@@ -341,33 +341,30 @@ int main(int argc, char **argv)
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.dump = dump;
-    fadump_progress_start(&meter, "scanning", progress);
-    aopts.progress = fadump_progress_update;
+    qf_progress_start(&meter, "scanning", progress);
+    aopts.progress = qf_progress_update;
     aopts.progress_data = &meter;
-    analysis = fadump_analyse(dump, &aopts, &err);
-    fadump_progress_end(&meter);
+    analysis = vmcore_analyse(dump, &aopts, &err);
+    qf_progress_end(&meter);
     if (!analysis) {
         g_prefix_error(&err, "%s: ", input);
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.analysis = analysis;
     if (o.triage) {
-        kmem = fadump_kmem_new_for_vmcore(dump, analysis);
-        triage = fadump_triage(kmem, analysis);
+        kmem = kernel_mem_new_for_vmcore(dump, analysis);
+        triage = kernel_triage(kmem, analysis);
         r.triage = triage;
-        r.log_lines = o.log_lines < 0 ? TRIAGE_LOG_LINES
+        r.log_lines = o.log_lines < 0 ? REPORT_TRIAGE_LOG_LINES
                                       : (unsigned int)o.log_lines;
         if (text) {
-            triage_report_text(triage, r.log_lines, text);
+            report_triage_text(triage, r.log_lines, text);
         }
     }
     if (text && !o.output && !o.validate && !o.triage) {
-        extract_report_text_analysis(&r, text);
+        report_analysis_text(&r, text);
     } else if (text) {
-        for (guint i = 0; i < analysis->warnings->len; i++) {
-            fprintf(text, "warning: %s\n",
-                    (char *)analysis->warnings->pdata[i]);
-        }
+        report_warnings_text(&r, text);
     }
 
     /*
@@ -376,16 +373,16 @@ int main(int argc, char **argv)
      */
     if (o.validate) {
         gint64 t0 = g_get_monotonic_time();
-        FadumpValidateOptions vopts = {
-            .progress = fadump_progress_update,
+        VmcoreValidateOptions vopts = {
+            .progress = qf_progress_update,
             .progress_data = &meter,
         };
         gboolean ok;
 
-        fadump_progress_start(&meter, "validating", progress);
-        ok = fadump_vmcore_validate_with(analysis->layout, dump, o.validate,
+        qf_progress_start(&meter, "validating", progress);
+        ok = vmcore_validate_with(analysis->layout, dump, o.validate,
                                          &vopts, &validation, &err);
-        fadump_progress_end(&meter);
+        qf_progress_end(&meter);
         if (!ok) {
             return finish(&r, &o, EXIT_INPUT, err);
         }
@@ -395,7 +392,7 @@ int main(int argc, char **argv)
     }
 
     if (o.output) {
-        FadumpWriteOptions wopts = {
+        VmcoreWriteOptions wopts = {
             .no_copy_range = o.no_copy_range,
             .sync = o.sync,
             .cancel = &interrupted,
@@ -403,15 +400,15 @@ int main(int argc, char **argv)
         gint64 t0 = g_get_monotonic_time();
         gboolean ok;
 
-        fadump_progress_start(&meter, "writing", progress);
-        wopts.progress = fadump_progress_update;
+        qf_progress_start(&meter, "writing", progress);
+        wopts.progress = qf_progress_update;
         wopts.progress_data = &meter;
-        ok = o.kdump ? fadump_kdump_write(analysis->layout, dump, o.kdump,
+        ok = o.kdump ? vmcore_kdump_write(analysis->layout, dump, o.kdump,
                                           o.output, &wopts, &stats, NULL,
                                           &err)
-                     : fadump_vmcore_write(analysis->layout, dump, o.output,
+                     : vmcore_write(analysis->layout, dump, o.output,
                                            &wopts, &stats, &err);
-        fadump_progress_end(&meter);
+        qf_progress_end(&meter);
         if (!ok) {
             return finish(&r, &o, interrupted ? EXIT_INTERRUPTED
                                               : EXIT_OUTPUT, err);
@@ -420,18 +417,13 @@ int main(int argc, char **argv)
         r.write_stats = &stats;
         r.write_seconds = (g_get_monotonic_time() - t0) / 1e6;
         if (text) {
-            fprintf(text, "wrote %s: %" G_GUINT64_FORMAT " bytes in %.1f s "
-                    "(%" G_GUINT64_FORMAT " by copy_file_range, %"
-                    G_GUINT64_FORMAT " buffered, %" G_GUINT64_FORMAT
-                    " holes)\n", o.output, stats.file_size, r.write_seconds,
-                    stats.copy_range_bytes, stats.buffered_bytes,
-                    stats.hole_bytes);
+            report_write_text(&r, text);
         }
     }
 
     if (o.validate) {
         if (text) {
-            extract_report_text_validation(&r, text);
+            report_validation_text(&r, text);
         }
         return finish(&r, &o, validation->match ? EXIT_OK : EXIT_MISMATCH,
                       NULL);

@@ -12,15 +12,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fadump-error.h"
-#include "fdt-blob.h"
-#include "fdt-check.h"
-#include "fdt-diff.h"
-#include "fdt-dir.h"
-#include "fdt-json.h"
-#include "fdt-nodes.h"
-#include "fdt-qmp.h"
-#include "fdt-text.h"
+#include "common/error.h"
+#include "fdt/blob.h"
+#include "fdt/check.h"
+#include "fdt/diff.h"
+#include "fdt/dir.h"
+#include "report/fdt-json.h"
+#include "fdt/nodes.h"
+#include "fdt/qmp.h"
+#include "report/fdt-text.h"
 
 /* Exit statuses (fdt-inspect.1, EXIT STATUS) */
 enum {
@@ -46,14 +46,14 @@ typedef struct Options {
 } Options;
 
 typedef struct Input {
-    FadumpFdt *fdt;
+    DtBlob *fdt;
     GArray *index;
 } Input;
 
 static void input_clear(Input *in)
 {
     g_clear_pointer(&in->index, g_array_unref);
-    g_clear_pointer(&in->fdt, fadump_fdt_free);
+    g_clear_pointer(&in->fdt, dt_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Input, input_clear)
@@ -67,24 +67,24 @@ static gboolean load_input(const Options *o, const char *name, Input *in,
     if (o->qmp || g_str_has_prefix(name, "qmp:")) {
         const char *path = g_str_has_prefix(name, "qmp:") ? name + 4 : name;
 
-        in->fdt = fadump_fdt_fetch_qmp(path, (unsigned int)o->timeout, error);
+        in->fdt = dt_fetch_qmp(path, (unsigned int)o->timeout, error);
     } else if (stat(name, &st) == 0 && S_ISSOCK(st.st_mode)) {
-        in->fdt = fadump_fdt_fetch_qmp(name, (unsigned int)o->timeout, error);
+        in->fdt = dt_fetch_qmp(name, (unsigned int)o->timeout, error);
     } else if (stat(name, &st) == 0 && S_ISDIR(st.st_mode)) {
-        in->fdt = fadump_fdt_load_dir(name, error);
+        in->fdt = dt_load_dir(name, error);
     } else {
-        in->fdt = fadump_fdt_load_file(name, error);
+        in->fdt = dt_load_file(name, error);
     }
     if (!in->fdt) {
         return FALSE;
     }
-    in->index = fadump_fdt_index(in->fdt, error);
+    in->index = dt_index(in->fdt, error);
     return in->index != NULL;
 }
 
 static int node_of(const Input *in, const char *path, GError **error)
 {
-    return path ? fadump_fdt_index_lookup(in->fdt, in->index, path, error) : 0;
+    return path ? dt_index_lookup(in->fdt, in->index, path, error) : 0;
 }
 
 static int emit(const char *text)
@@ -99,7 +99,7 @@ static int emit(const char *text)
 
 static int emit_json(JsonNode *node)
 {
-    g_autofree char *text = fadump_json_to_string(node);
+    g_autofree char *text = qf_json_to_string(node);
 
     json_node_unref(node);
     return emit(text);
@@ -108,8 +108,8 @@ static int emit_json(JsonNode *node)
 static int fail(GError *err)
 {
     fprintf(stderr, "fdt-inspect: %s\n", err->message);
-    return err->domain == FADUMP_ERROR &&
-           err->code == FADUMP_ERROR_INVALID_ARG ? EXIT_USAGE : EXIT_INPUT;
+    return err->domain == QF_ERROR &&
+           err->code == QF_ERROR_INVALID_ARG ? EXIT_USAGE : EXIT_INPUT;
 }
 
 static int do_show(const Options *o, Input *in, const char *path)
@@ -122,15 +122,15 @@ static int do_show(const Options *o, Input *in, const char *path)
         return fail(err);
     }
     if (o->json) {
-        return emit_json(fadump_json_tree(in->fdt, in->index, start, o->raw));
+        return emit_json(report_fdt_json_tree(in->fdt, in->index, start, o->raw));
     }
-    fadump_text_tree(out, in->fdt, in->index, start, o->raw);
+    report_fdt_text_tree(out, in->fdt, in->index, start, o->raw);
     return emit(out->str);
 }
 
 static int do_check(const Options *o, Input *in)
 {
-    g_autoptr(FadumpCheckReport) r = fadump_fdt_check(in->fdt, in->index);
+    g_autoptr(DtCheckReport) r = dt_check(in->fdt, in->index);
     g_autoptr(GString) out = g_string_new(NULL);
     int status = r->problems->len ? EXIT_FOUND : EXIT_OK;
     int ret;
@@ -139,10 +139,10 @@ static int do_check(const Options *o, Input *in)
         return status;
     }
     if (o->json) {
-        ret = emit_json(fadump_json_check(r, in->fdt->origin));
+        ret = emit_json(report_fdt_json_check(r, in->fdt->origin));
     } else {
-        fadump_text_check(out, r);
-        fadump_text_check_summary(out, r, in->fdt->origin);
+        report_fdt_text_check(out, r);
+        report_fdt_text_check_summary(out, r, in->fdt->origin);
         ret = emit(out->str);
     }
     return ret ? ret : status;
@@ -151,7 +151,7 @@ static int do_check(const Options *o, Input *in)
 static int do_diff(const Options *o, Input *a, Input *b, const char *path)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(FadumpDiff) d = NULL;
+    g_autoptr(DtDiff) d = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
     int ra = node_of(a, path, &err);
     int rb = ra < 0 ? -1 : node_of(b, path, &err);
@@ -160,15 +160,15 @@ static int do_diff(const Options *o, Input *a, Input *b, const char *path)
     if (ra < 0 || rb < 0) {
         return fail(err);
     }
-    d = fadump_fdt_diff(a->fdt, a->index, ra, b->fdt, b->index, rb, o->raw);
+    d = dt_diff(a->fdt, a->index, ra, b->fdt, b->index, rb, o->raw);
     status = d->entries->len ? EXIT_FOUND : EXIT_OK;
     if (o->quiet) {
         return status;
     }
     if (o->json) {
-        ret = emit_json(fadump_json_diff(d, a->fdt->origin, b->fdt->origin));
+        ret = emit_json(report_fdt_json_diff(d, a->fdt->origin, b->fdt->origin));
     } else {
-        fadump_text_diff(out, d, a->fdt->origin, b->fdt->origin);
+        report_fdt_text_diff(out, d, a->fdt->origin, b->fdt->origin);
         ret = emit(out->str);
     }
     return ret ? ret : status;
@@ -253,7 +253,7 @@ int main(int argc, char **argv)
     if (!load_input(&o, o.args[0], &a, &err) ||
         (o.diff && !load_input(&o, o.args[1], &b, &err))) {
         ret = fail(err);
-    } else if (o.save_dtb && !fadump_fdt_save_file(a.fdt, o.save_dtb, &err)) {
+    } else if (o.save_dtb && !dt_save_file(a.fdt, o.save_dtb, &err)) {
         ret = fail(err);
     } else if (o.check) {
         ret = do_check(&o, &a);

@@ -1,0 +1,74 @@
+/*
+ * Crash triage without a vmlinux: what a first look at a crash dump
+ * wants, from what the crashed kernel left in memory and VMCOREINFO.
+ *
+ *   release        VMCOREINFO OSRELEASE=
+ *   crash time     VMCOREINFO CRASHTIME= (crash_fadump() calls
+ *                  crash_save_vmcoreinfo(), which appends it)
+ *   crashing CPU   the crash-info header's crashing_cpu
+ *   registers      that CPU's rebuilt NT_PRSTATUS (the header's pt_regs)
+ *   panic          the last "Kernel panic - not syncing: " record, and the
+ *                  Oops/BUG report before it
+ *   log            the printk ring buffer's records (printk-ring.h)
+ *   symbols        NIP and LR as "name+0xoff/0xsize", through the kernel's
+ *                  kallsyms tables when VMCOREINFO locates them
+ *                  (kallsyms.h)
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KERNEL_TRIAGE_H
+#define KERNEL_TRIAGE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "vmcore/analysis.h"
+#include "kernel/kallsyms.h"
+#include "kernel/mem.h"
+#include "kernel/printk.h"
+
+#define KERNEL_TRIAGE_PANIC_PREFIX  "Kernel panic - not syncing: "
+/* How far before the panic an Oops/BUG report is looked for */
+#define KERNEL_TRIAGE_OOPS_WINDOW   256
+
+typedef struct KernelTriage {
+    char *osrelease;            /* NULL: not in VMCOREINFO */
+    gboolean have_crashtime;
+    gint64 crashtime;           /* seconds since the epoch */
+    uint64_t kernel_offset;     /* KERNELOFFSET=, 0 when absent */
+    uint32_t crashing_cpu;      /* PAPR_FDH_CPU_UNKNOWN: none */
+    gboolean have_regs;         /* a note for the crashing CPU */
+    uint64_t regs[PAPR_PT_REGS_WORDS];
+    char *nip_symbol;           /* NULL: not symbolised */
+    char *link_symbol;
+    char *symbols_error;        /* why not, or NULL */
+    KernelPrintkLog *log;       /* every record; NULL when unreadable */
+    char *log_error;            /* why it is unreadable, or NULL */
+    gint64 panic;               /* index in log->records, or -1 */
+    char *panic_message;        /* the text after the prefix, or NULL */
+    gint64 oops_first;          /* first record of the Oops/BUG report */
+    gint64 oops_end;            /* ... up to (not including); -1: none */
+} KernelTriage;
+
+/**
+ * kernel_triage_find_panic - find the panic message and the report before
+ *     it in @t->log (already set); kernel_triage() calls it
+ */
+void kernel_triage_find_panic(KernelTriage *t);
+
+/**
+ * kernel_triage - triage the crash of an analysed dump
+ * @k: the crashed kernel's memory (vmcore-memory.h)
+ * @a: the analysis
+ *
+ * Never fails: what cannot be found is left unset, and a printk ring
+ * buffer that cannot be read gives @log_error.
+ *
+ * Returns: the triage (kernel_triage_free())
+ */
+KernelTriage *kernel_triage(KernelMem *k, const VmcoreAnalysis *a);
+
+void kernel_triage_free(KernelTriage *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KernelTriage, kernel_triage_free)
+
+#endif /* KERNEL_TRIAGE_H */

@@ -1,0 +1,216 @@
+/*
+ * The ELF core header of a fadump capture kernel (see
+ * fadump-elfcorehdr.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <elf.h>
+#include <string.h>
+
+#include "vmcore/elfcorehdr.h"
+#include "common/byteorder.h"
+#include "common/error.h"
+#include "elfcore/vmcoreinfo.h"
+
+/* fadump_init_elfcore_header() */
+static void init_ehdr(uint8_t *e, gboolean be, uint32_t e_flags)
+{
+    memset(e, 0, VMCORE_EHDR_SIZE);
+    memcpy(e, ELFMAG, SELFMAG);
+    e[EI_CLASS] = ELFCLASS64;
+    e[EI_DATA] = be ? ELFDATA2MSB : ELFDATA2LSB;
+    e[EI_VERSION] = EV_CURRENT;
+    e[EI_OSABI] = ELFOSABI_NONE;
+#define PUT(off, v, n) do { \
+        uint##n##_t v_ = be ? GUINT##n##_TO_BE(v) : GUINT##n##_TO_LE(v); \
+        memcpy(e + (off), &v_, n / 8); \
+    } while (0)
+    PUT(16, ET_CORE, 16);
+    PUT(18, EM_PPC64, 16);
+    PUT(20, EV_CURRENT, 32);
+    PUT(32, (uint64_t)VMCORE_EHDR_SIZE, 64);        /* e_phoff */
+    PUT(48, e_flags, 32);
+    PUT(52, VMCORE_EHDR_SIZE, 16);                  /* e_ehsize */
+    PUT(54, VMCORE_PHDR_SIZE, 16);                  /* e_phentsize */
+#undef PUT
+}
+
+/* populate_elf_pt_load() */
+static void add_load(VmcoreCoreHeader *hdr, uint64_t start, uint64_t size,
+                     uint64_t offset)
+{
+    VmcorePhdr ph = {
+        .type = PT_LOAD,
+        .flags = PF_R | PF_W | PF_X,
+        .offset = offset,
+        .paddr = start,
+        .vaddr = VMCORE_KERNEL_BASE + start,
+        .filesz = size,
+        .memsz = size,
+        .align = 0,
+    };
+
+    vmcore_core_header_add(hdr, &ph, NULL);
+}
+
+VmcoreCoreHeader *vmcore_elfcorehdr_build(const VmcoreElfcorehdrParams *p,
+                                          uint64_t *ret_ra_start,
+                                          uint64_t *ret_ra_end)
+{
+    const VmcoreRegistration *reg = p->reg;
+    VmcoreCoreHeader *hdr = vmcore_core_header_new(p->fdh->big_endian);
+    uint64_t mask = p->page_size - 1;
+    uint64_t dest = reg->boot_mem_dest;
+    uint64_t ra_start, ra_end;
+    VmcorePhdr note = { .type = PT_NOTE };
+
+    init_ehdr(hdr->ehdr, p->fdh->big_endian, p->e_flags);
+
+    /* CPU notes: the kernel points it at its own buffer; not exported */
+    note.filesz = note.memsz = g_bytes_get_size(p->cpu_notes);
+    vmcore_core_header_add(hdr, &note, p->cpu_notes);
+    note.offset = note.paddr = p->fdh->vmcoreinfo_raddr;
+    note.filesz = note.memsz = p->fdh->vmcoreinfo_size;
+    vmcore_core_header_add(hdr, &note, p->vmcoreinfo);
+
+    for (unsigned int i = 0; i < reg->n_boot; i++) {
+        add_load(hdr, reg->boot[i].source, reg->boot[i].length, dest);
+        dest += reg->boot[i].length;
+    }
+
+    /* get_fadump_area_size() in the capture kernel */
+    ra_start = reg->cpu_state_dest;
+    ra_end = ra_start +
+             ((p->cpu_state_size + p->hpte_size + mask) & ~mask) +
+             reg->boot_mem_size + p->fdh->size;
+    for (size_t i = 0; i < p->n_ram; i++) {
+        uint64_t ms = p->ram[i].paddr, me = ms + p->ram[i].size;
+
+        if (ms < reg->boot_mem_top) {
+            if (me > reg->boot_mem_top) {
+                ms = reg->boot_mem_top;
+            } else {
+                continue;
+            }
+        }
+        if (ra_start < me && ra_end > ms) {
+            if (ms < ra_start && me > ra_end) {
+                add_load(hdr, ms, ra_start - ms, ms);
+                add_load(hdr, ra_end, me - ra_end, ra_end);
+            } else if (ms < ra_start) {
+                add_load(hdr, ms, ra_start - ms, ms);
+            } else if (ra_end < me) {
+                add_load(hdr, ra_end, me - ra_end, ra_end);
+            } else {
+                /* inside the reserved area: the slot stays all zero */
+                VmcorePhdr null = { 0 };
+
+                vmcore_core_header_add(hdr, &null, NULL);
+            }
+        } else {
+            add_load(hdr, ms, me - ms, ms);
+        }
+    }
+    if (ret_ra_start) {
+        *ret_ra_start = ra_start;
+    }
+    if (ret_ra_end) {
+        *ret_ra_end = ra_end;
+    }
+    return hdr;
+}
+
+#define HDR_ERROR(code, ...) do { \
+        g_autofree char *msg_ = g_strdup_printf(__VA_ARGS__); \
+        g_set_error(error, QF_ERROR, (code), \
+                    "ELF core header at 0x%" G_GINT64_MODIFIER "x: %s", \
+                    addr, msg_); \
+        return FALSE; \
+    } while (0)
+
+void vmcore_elfcorehdr_set_cpu_notes(VmcoreCoreHeader *hdr,
+                                     GBytes *cpu_notes)
+{
+    VmcorePhdr *ph;
+
+    if (hdr->phdrs->len == 0) {
+        return;
+    }
+    ph = &g_array_index(hdr->phdrs, VmcorePhdr, 0);
+    if (ph->type != PT_NOTE) {
+        return;
+    }
+    ph->filesz = ph->memsz = g_bytes_get_size(cpu_notes);
+    if (hdr->note_data->pdata[0]) {
+        g_bytes_unref(hdr->note_data->pdata[0]);
+    }
+    hdr->note_data->pdata[0] = g_bytes_ref(cpu_notes);
+}
+
+gboolean vmcore_elfcorehdr_read(Dump *dump, const PaprFdh *fdh,
+                                VmcoreCoreHeader **ret, GError **error)
+{
+    uint64_t addr = fdh->elfcorehdr_addr;
+    gboolean be = fdh->big_endian;
+    g_autoptr(VmcoreCoreHeader) hdr = vmcore_core_header_new(be);
+    g_autofree uint8_t *table = NULL;
+    GError *err = NULL;
+    uint64_t note_total = 0;
+    uint16_t phnum;
+
+    if (!dump_read(dump, addr, hdr->ehdr, VMCORE_EHDR_SIZE, &err)) {
+        g_propagate_prefixed_error(error, err, "ELF core header at 0x%"
+                                   G_GINT64_MODIFIER "x: ", addr);
+        return FALSE;
+    }
+    if (memcmp(hdr->ehdr, ELFMAG, SELFMAG) != 0 ||
+        hdr->ehdr[EI_CLASS] != ELFCLASS64 ||
+        hdr->ehdr[EI_DATA] != (be ? ELFDATA2MSB : ELFDATA2LSB)) {
+        HDR_ERROR(QF_ERROR_CORRUPT, "not an ELF64 header in the "
+                  "kernel's byte order");
+    }
+    phnum = be ? qf_be16(hdr->ehdr + 56) : qf_le16(hdr->ehdr + 56);
+    if (qf_get64(hdr->ehdr + 32, be) != VMCORE_EHDR_SIZE ||
+        phnum == 0 || phnum == PN_XNUM) {
+        HDR_ERROR(QF_ERROR_CORRUPT, "program headers not right after "
+                  "the ELF header, or %u of them", phnum);
+    }
+    table = g_malloc((size_t)phnum * VMCORE_PHDR_SIZE);
+    if (!dump_read(dump, addr + VMCORE_EHDR_SIZE, table,
+                          (size_t)phnum * VMCORE_PHDR_SIZE, &err)) {
+        g_propagate_prefixed_error(error, err, "ELF core header at 0x%"
+                                   G_GINT64_MODIFIER "x: ", addr);
+        return FALSE;
+    }
+    for (unsigned int i = 0; i < phnum; i++) {
+        VmcorePhdr ph;
+        g_autoptr(GBytes) data = NULL;
+
+        vmcore_phdr_decode(table + i * VMCORE_PHDR_SIZE, be, &ph);
+        if (ph.type == PT_NOTE && i == 0) {
+            /* the capture kernel's notes: set_cpu_notes() */
+            data = g_bytes_new_static("", 0);
+        } else if (ph.type == PT_NOTE) {
+            g_autofree uint8_t *buf = NULL;
+
+            if (ph.memsz > ELFCORE_VMCOREINFO_MAX_SIZE - note_total) {
+                HDR_ERROR(QF_ERROR_UNSUPPORTED, "PT_NOTE %u of 0x%"
+                          G_GINT64_MODIFIER "x bytes: the note segments "
+                          "would exceed %u bytes", i, ph.memsz,
+                          ELFCORE_VMCOREINFO_MAX_SIZE);
+            }
+            note_total += ph.memsz;
+            buf = g_malloc(ph.memsz);
+            if (!dump_read(dump, ph.offset, buf, ph.memsz, &err)) {
+                g_propagate_prefixed_error(error, err, "ELF core header at "
+                                           "0x%" G_GINT64_MODIFIER "x: "
+                                           "PT_NOTE %u: ", addr, i);
+                return FALSE;
+            }
+            data = g_bytes_new_take(g_steal_pointer(&buf), ph.memsz);
+        }
+        vmcore_core_header_add(hdr, &ph, data);
+    }
+    *ret = g_steal_pointer(&hdr);
+    return TRUE;
+}
