@@ -60,6 +60,11 @@ void dump_free(Dump *dump)
     g_free(dump);
 }
 
+/*
+ * Ranges come sorted by address.  Ends are compared inclusively
+ * (paddr + size - 1): a range may end exactly at the top of the 64-bit
+ * space, where paddr + size wraps to 0.
+ */
 static gboolean check_ranges(const DumpMemRange *r, size_t n,
                              GError **error)
 {
@@ -71,13 +76,13 @@ static gboolean check_ranges(const DumpMemRange *r, size_t n,
                         i, r[i].paddr, r[i].size);
             return FALSE;
         }
-        if (i && r[i].paddr < r[i - 1].paddr + r[i - 1].size) {
+        if (i && r[i].paddr <= r[i - 1].paddr + r[i - 1].size - 1) {
             g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                         "memory ranges overlap: [0x%" G_GINT64_MODIFIER
-                        "x, 0x%" G_GINT64_MODIFIER "x) and [0x%"
-                        G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x)",
-                        r[i - 1].paddr, r[i - 1].paddr + r[i - 1].size,
-                        r[i].paddr, r[i].paddr + r[i].size);
+                        "x, 0x%" G_GINT64_MODIFIER "x] and [0x%"
+                        G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x]",
+                        r[i - 1].paddr, r[i - 1].paddr + r[i - 1].size - 1,
+                        r[i].paddr, r[i].paddr + r[i].size - 1);
             return FALSE;
         }
     }

@@ -236,6 +236,11 @@ static void test_elf_refusals(void)
     Phdr big_file = { PT_LOAD, 0x100, 0, 0x200, 0x100 };
     Phdr past_end = { PT_LOAD, 0x100, 0, 0x1000, 0x1000 };
     Phdr wraps = { PT_LOAD, 0x100, UINT64_MAX - 8, 0x10, 0x10 };
+    /* The first ends exactly at 2^64: its end must not wrap to 0 */
+    Phdr top_overlap[] = {
+        { PT_LOAD, 0x100, UINT64_MAX - 0xf, 0x10, 0x10 },
+        { PT_LOAD, 0x100, UINT64_MAX - 7, 0x8, 0x8 },
+    };
     Phdr note_past = { PT_NOTE, 0x100, 0, 0x1000, 0x1000 };
     Phdr note_only = { PT_NOTE, 0x100, 0, 0x10, 0x10 };
 
@@ -244,6 +249,8 @@ static void test_elf_refusals(void)
     expect_refusal(&ok, 1, 0x200, ELFCLASS64, ET_EXEC,
                    QF_ERROR_UNSUPPORTED, "not a core file");
     expect_refusal(overlap, 2, 0x200, ELFCLASS64, ET_CORE,
+                   QF_ERROR_CORRUPT, "overlap");
+    expect_refusal(top_overlap, 2, 0x200, ELFCLASS64, ET_CORE,
                    QF_ERROR_CORRUPT, "overlap");
     expect_refusal(&big_file, 1, 0x200, ELFCLASS64, ET_CORE,
                    QF_ERROR_CORRUPT, "exceeds p_memsz");
