@@ -321,22 +321,6 @@ static const DumpMemRange *elf_ranges(void *state, size_t *n)
     return (const DumpMemRange *)(void *)s->ranges->data;
 }
 
-static gboolean elf_read(void *state, const DumpMemRange *r, uint64_t paddr,
-                         void *buf, size_t len, GError **error)
-{
-    ElfState *s = state;
-
-    return dump_file_read(s->file, r, paddr, buf, len, error);
-}
-
-static gboolean elf_locate(void *state, const DumpMemRange *r,
-                           uint64_t paddr, uint64_t len, DumpExtent *ret)
-{
-    ElfState *s = state;
-
-    return dump_file_locate(s->file, r, paddr, len, ret);
-}
-
 static void elf_cleanup(void *state)
 {
     elf_state_free(state);
@@ -346,7 +330,5 @@ const DumpFormat dump_format_elf = {
     .name = "elf",
     .probe = elf_probe,
     .ranges = elf_ranges,
-    .read = elf_read,
-    .locate = elf_locate,
     .cleanup = elf_cleanup,
 };

@@ -34,12 +34,20 @@ typedef struct DumpFormat {
                          GError **error);
     /* Sorted, non-overlapping ranges; valid until cleanup */
     const DumpMemRange *(*ranges)(void *state, size_t *n);
-    /* [paddr, paddr + len) lies inside range @r (one of ranges()) */
+    /*
+     * [paddr, paddr + len) lies inside range @r (one of ranges()).
+     * NULL for formats whose ranges are plain spans of the dump file
+     * (file_offset, file_size; zeros beyond file_size): the reader then
+     * reads through the file's mapping.
+     */
     gboolean (*read)(void *state, const DumpMemRange *r, uint64_t paddr,
                      void *buf, size_t len, GError **error);
-    /* Optional: where [paddr, paddr + len) of range @r is (see extent) */
-    gboolean (*locate)(void *state, const DumpMemRange *r, uint64_t paddr,
-                       uint64_t len, DumpExtent *ret);
+    /*
+     * Where [paddr, paddr + len) of range @r is: fill @ret with 1 to @len
+     * bytes (see dump_extent()).  NULL as for read.
+     */
+    void (*locate)(void *state, const DumpMemRange *r, uint64_t paddr,
+                   uint64_t len, DumpExtent *ret);
     /* Optional: the ELF notes the dump's own header carries (a ref) */
     GBytes *(*notes)(void *state);
     /* Optional: the VMCOREINFO text the dump's header carries */
@@ -52,16 +60,5 @@ typedef struct DumpFormat {
 extern const DumpFormat dump_format_raw;
 extern const DumpFormat dump_format_elf;
 extern const DumpFormat dump_format_kdump;
-
-/*
- * Helpers for formats whose ranges are plain file spans (ELF, raw): read
- * or locate through the mapping of @file.
- */
-gboolean dump_file_read(const DumpFile *file,
-                               const DumpMemRange *r, uint64_t paddr,
-                               void *buf, size_t len, GError **error);
-gboolean dump_file_locate(const DumpFile *file,
-                                 const DumpMemRange *r, uint64_t paddr,
-                                 uint64_t len, DumpExtent *ret);
 
 #endif /* DUMP_FORMAT_INTERNAL_H */

@@ -650,9 +650,8 @@ static gboolean kdump_read(void *state, const DumpMemRange *r,
     return TRUE;
 }
 
-static gboolean kdump_locate(void *state, const DumpMemRange *r,
-                             uint64_t paddr, uint64_t len,
-                             DumpExtent *ret)
+static void kdump_locate(void *state, const DumpMemRange *r,
+                         uint64_t paddr, uint64_t len, DumpExtent *ret)
 {
     KdumpState *s = state;
     uint64_t pfn = paddr / s->block_size;
@@ -660,10 +659,14 @@ static gboolean kdump_locate(void *state, const DumpMemRange *r,
     uint64_t got;
     PageDesc first, pd;
 
-    if (!pfn_desc(s, pfn, &first, NULL) || first.kind == PAGE_COMPRESSED) {
-        return FALSE;       /* read it (and get the error there) */
-    }
     got = MIN(len, s->block_size - in_page);
+    ret->kind = DUMP_EXTENT_READ;
+    ret->fd = -1;
+    ret->offset = 0;
+    ret->len = got;
+    if (!pfn_desc(s, pfn, &first, NULL)) {
+        return;             /* read it, and get the error there */
+    }
     for (uint64_t k = 1; got < len; k++) {
         if (!pfn_desc(s, pfn + k, &pd, NULL) || pd.kind != first.kind ||
             (pd.kind == PAGE_RAW &&
@@ -672,10 +675,19 @@ static gboolean kdump_locate(void *state, const DumpMemRange *r,
         }
         got += MIN(len - got, s->block_size);
     }
-    ret->fd = first.kind == PAGE_ZERO ? -1 : s->fd;
-    ret->offset = first.kind == PAGE_ZERO ? 0 : first.offset + in_page;
     ret->len = got;
-    return TRUE;
+    switch (first.kind) {
+    case PAGE_COMPRESSED:
+        break;
+    case PAGE_ZERO:
+        ret->kind = DUMP_EXTENT_ZERO;
+        break;
+    case PAGE_RAW:
+        ret->kind = DUMP_EXTENT_FILE;
+        ret->fd = s->fd;
+        ret->offset = first.offset + in_page;
+        break;
+    }
 }
 
 static GBytes *kdump_notes_op(void *state)

@@ -51,22 +51,6 @@ static const DumpMemRange *raw_ranges(void *state, size_t *n)
     return &s->range;
 }
 
-static gboolean raw_read(void *state, const DumpMemRange *r, uint64_t paddr,
-                         void *buf, size_t len, GError **error)
-{
-    RawState *s = state;
-
-    return dump_file_read(s->file, r, paddr, buf, len, error);
-}
-
-static gboolean raw_locate(void *state, const DumpMemRange *r,
-                           uint64_t paddr, uint64_t len, DumpExtent *ret)
-{
-    RawState *s = state;
-
-    return dump_file_locate(s->file, r, paddr, len, ret);
-}
-
 static void raw_cleanup(void *state)
 {
     g_free(state);
@@ -76,7 +60,5 @@ const DumpFormat dump_format_raw = {
     .name = "raw",
     .probe = raw_probe,
     .ranges = raw_ranges,
-    .read = raw_read,
-    .locate = raw_locate,
     .cleanup = raw_cleanup,
 };

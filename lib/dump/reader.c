@@ -276,73 +276,9 @@ static void not_found(GError **error, uint64_t paddr, uint64_t len)
                 paddr, len);
 }
 
-gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
-                          size_t len, GError **error)
-{
-    uint8_t *out = buf;
-
-    if (len && paddr + len - 1 < paddr) {
-        not_found(error, paddr, len);
-        return FALSE;
-    }
-    while (len) {
-        const DumpMemRange *r = find_range(dump, paddr);
-        size_t n;
-
-        if (!r) {
-            not_found(error, paddr, len);
-            return FALSE;
-        }
-        n = MIN(len, r->size - (paddr - r->paddr));
-        if (!dump->format->read(dump->state, r, paddr, out, n, error)) {
-            return FALSE;
-        }
-        out += n;
-        paddr += n;
-        len -= n;
-    }
-    return TRUE;
-}
-
-gboolean dump_extent(Dump *dump, uint64_t paddr, uint64_t len,
-                            DumpExtent *ret, GError **error)
-{
-    const DumpMemRange *r = find_range(dump, paddr);
-
-    if (!r) {
-        not_found(error, paddr, len);
-        return FALSE;
-    }
-    if (!dump->format->locate) {
-        return FALSE;
-    }
-    len = MIN(len, r->size - (paddr - r->paddr));
-    return dump->format->locate(dump->state, r, paddr, len, ret);
-}
-
-DumpMemRange *dump_ram_map(const Dump *dump, size_t *n)
-{
-    DumpMemRange *map = g_new0(DumpMemRange, MAX(dump->n_ranges, 1));
-    size_t k = 0;
-
-    for (size_t i = 0; i < dump->n_ranges; i++) {
-        const DumpMemRange *r = &dump->ranges[i];
-
-        if (k && map[k - 1].paddr + map[k - 1].size == r->paddr) {
-            map[k - 1].size += r->size;
-        } else {
-            map[k].paddr = r->paddr;
-            map[k].size = r->size;
-            k++;
-        }
-    }
-    *n = k;
-    return map;
-}
-
-gboolean dump_file_read(const DumpFile *file,
-                               const DumpMemRange *r, uint64_t paddr,
-                               void *buf, size_t len, GError **error)
+/* The default read and locate: ranges that are plain spans of the file */
+static void file_read(const DumpFile *file, const DumpMemRange *r,
+                      uint64_t paddr, void *buf, size_t len)
 {
     uint64_t off = paddr - r->paddr;
     size_t stored = 0;
@@ -366,23 +302,92 @@ gboolean dump_file_read(const DumpFile *file,
         }
     }
     memset((uint8_t *)buf + stored, 0, len - stored);
-    return TRUE;
 }
 
-gboolean dump_file_locate(const DumpFile *file,
-                                 const DumpMemRange *r, uint64_t paddr,
-                                 uint64_t len, DumpExtent *ret)
+static void file_locate(const DumpFile *file, const DumpMemRange *r,
+                        uint64_t paddr, uint64_t len, DumpExtent *ret)
 {
     uint64_t off = paddr - r->paddr;
 
     if (off < r->file_size) {
+        ret->kind = DUMP_EXTENT_FILE;
         ret->fd = file->fd;
         ret->offset = r->file_offset + off;
         ret->len = MIN(len, r->file_size - off);
     } else {
+        ret->kind = DUMP_EXTENT_ZERO;
         ret->fd = -1;
         ret->offset = 0;
         ret->len = len;
     }
+}
+
+gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
+                          size_t len, GError **error)
+{
+    uint8_t *out = buf;
+
+    if (len && paddr + len - 1 < paddr) {
+        not_found(error, paddr, len);
+        return FALSE;
+    }
+    while (len) {
+        const DumpMemRange *r = find_range(dump, paddr);
+        size_t n;
+
+        if (!r) {
+            not_found(error, paddr, len);
+            return FALSE;
+        }
+        n = MIN(len, r->size - (paddr - r->paddr));
+        if (!dump->format->read) {
+            file_read(&dump->file, r, paddr, out, n);
+        } else if (!dump->format->read(dump->state, r, paddr, out, n,
+                                       error)) {
+            return FALSE;
+        }
+        out += n;
+        paddr += n;
+        len -= n;
+    }
     return TRUE;
 }
+
+gboolean dump_extent(Dump *dump, uint64_t paddr, uint64_t len,
+                            DumpExtent *ret, GError **error)
+{
+    const DumpMemRange *r = find_range(dump, paddr);
+
+    if (!r) {
+        not_found(error, paddr, len);
+        return FALSE;
+    }
+    len = MIN(len, r->size - (paddr - r->paddr));
+    if (dump->format->locate) {
+        dump->format->locate(dump->state, r, paddr, len, ret);
+    } else {
+        file_locate(&dump->file, r, paddr, len, ret);
+    }
+    return TRUE;
+}
+
+DumpMemRange *dump_ram_map(const Dump *dump, size_t *n)
+{
+    DumpMemRange *map = g_new0(DumpMemRange, MAX(dump->n_ranges, 1));
+    size_t k = 0;
+
+    for (size_t i = 0; i < dump->n_ranges; i++) {
+        const DumpMemRange *r = &dump->ranges[i];
+
+        if (k && map[k - 1].paddr + map[k - 1].size == r->paddr) {
+            map[k - 1].size += r->size;
+        } else {
+            map[k].paddr = r->paddr;
+            map[k].size = r->size;
+            k++;
+        }
+    }
+    *n = k;
+    return map;
+}
+

@@ -29,11 +29,16 @@ typedef struct DumpOptions {
     uint64_t raw_base;      /* guest physical address of its first byte */
 } DumpOptions;
 
-/*
- * Where some guest memory is: @len bytes at @offset of file @fd, or, when
- * @fd is -1, @len bytes that read as zero.
- */
+/* How the memory of an extent is stored */
+typedef enum DumpExtentKind {
+    DUMP_EXTENT_FILE,       /* as is, @len bytes at @offset of file @fd */
+    DUMP_EXTENT_ZERO,       /* not stored: @len bytes that read as zero */
+    DUMP_EXTENT_READ,       /* encoded (compressed): dump_read() @len bytes */
+} DumpExtentKind;
+
+/* Where some guest memory is; @fd and @offset only for DUMP_EXTENT_FILE */
 typedef struct DumpExtent {
+    DumpExtentKind kind;
     int fd;
     uint64_t offset;
     uint64_t len;
@@ -121,12 +126,12 @@ gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
  * @dump: the dump
  * @paddr: guest physical address
  * @len: bytes wanted
- * @ret: up to @len bytes of the range starting at @paddr, all in one file
- *     span or all zero; untouched on failure
+ * @ret: the first 1 to @len bytes of the memory at @paddr that are stored
+ *     one way: one file span, all zero, or to be read (compressed pages);
+ *     untouched on failure
  * @error: QF_ERROR_NOT_FOUND when @paddr is not in the dump
  *
- * Returns: TRUE with @ret filled, FALSE when @paddr is not in the dump or
- * the format cannot say (compressed formats): the caller then reads.
+ * Returns: TRUE with @ret filled; FALSE with @error set
  */
 gboolean dump_extent(Dump *dump, uint64_t paddr, uint64_t len,
                             DumpExtent *ret, GError **error);

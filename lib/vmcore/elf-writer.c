@@ -141,34 +141,30 @@ static gboolean copy_segment(Writer *w, const VmcoreSegment *s,
     while (pos < s->size) {
         uint64_t want = MIN(s->size - pos, CHUNK);
         DumpExtent ext;
-        GError *err = NULL;
 
-        if (!vmcore_output_file_check_cancel(w->out, error)) {
+        if (!vmcore_output_file_check_cancel(w->out, error) ||
+            !dump_extent(w->dump, s->src + pos, want, &ext, error)) {
             return FALSE;
         }
-        if (!dump_extent(w->dump, s->src + pos, want, &ext, &err)) {
-            if (err) {
-                g_propagate_error(error, err);
-                return FALSE;
-            }
-            ext.fd = -1;
-            ext.len = 0;        /* cannot locate: read it */
-        }
-        if (ext.fd >= 0) {
+        switch (ext.kind) {
+        case DUMP_EXTENT_FILE:
             if (!copy_range(w, ext.fd, ext.offset, ext.len,
                             s->file_offset + pos, error)) {
                 return FALSE;
             }
-            want = ext.len;
-        } else if (ext.len) {
+            break;
+        case DUMP_EXTENT_ZERO:
             w->stats.hole_bytes += ext.len;     /* zeros: a hole */
-            want = ext.len;
-        } else if (!copy_read(w, s->src + pos, want, s->file_offset + pos,
-                              error)) {
-            return FALSE;
+            break;
+        case DUMP_EXTENT_READ:
+            if (!copy_read(w, s->src + pos, ext.len, s->file_offset + pos,
+                           error)) {
+                return FALSE;
+            }
+            break;
         }
-        pos += want;
-        vmcore_output_file_advance(w->out, want);
+        pos += ext.len;
+        vmcore_output_file_advance(w->out, ext.len);
     }
     return TRUE;
 }

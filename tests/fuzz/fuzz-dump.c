@@ -101,7 +101,8 @@ void fuzz_read_all(Dump *dump)
         DumpExtent ext;
 
         FUZZ_ASSERT(r[i].size > 0);
-        FUZZ_ASSERT(i == 0 || r[i].paddr >= r[i - 1].paddr + r[i - 1].size);
+        FUZZ_ASSERT(i == 0 ||
+                    r[i].paddr > r[i - 1].paddr + r[i - 1].size - 1);
         FUZZ_ASSERT(dump_covers(dump, r[i].paddr, r[i].size));
         FUZZ_ASSERT(dump_readable(dump, r[i].paddr, len) == len);
         /* the file may have shrunk since: then an error, not a crash */
@@ -113,11 +114,14 @@ void fuzz_read_all(Dump *dump)
             FUZZ_ASSERT(err && err->message);
             g_clear_error(&err);
         }
-        /* FALSE without an error: the format cannot say */
-        if (dump_extent(dump, r[i].paddr, len, &ext, &err)) {
-            FUZZ_ASSERT(ext.len > 0 && ext.len <= len);
-            FUZZ_ASSERT(ext.fd < 0 || ext.offset + ext.len <= file_size);
-        }
+        /* inside a range: always found, and said how it is stored */
+        FUZZ_ASSERT(dump_extent(dump, r[i].paddr, len, &ext, &err));
+        FUZZ_ASSERT(ext.len > 0 && ext.len <= len);
+        FUZZ_ASSERT(ext.kind == DUMP_EXTENT_FILE ||
+                    (ext.kind == DUMP_EXTENT_ZERO && ext.fd == -1) ||
+                    ext.kind == DUMP_EXTENT_READ);
+        FUZZ_ASSERT(ext.kind != DUMP_EXTENT_FILE ||
+                    ext.offset + ext.len <= file_size);
     }
     /* a read past the end of memory fails */
     if (n) {

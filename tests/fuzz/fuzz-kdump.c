@@ -58,7 +58,8 @@ static void exercise(Dump *dump)
     FUZZ_ASSERT(!vmcoreinfo || strlen(vmcoreinfo) < size_limit(dump));
     for (size_t i = 0; i < n && budget; i++) {
         FUZZ_ASSERT(r[i].size > 0);
-        FUZZ_ASSERT(i == 0 || r[i].paddr >= r[i - 1].paddr + r[i - 1].size);
+        FUZZ_ASSERT(i == 0 ||
+                    r[i].paddr > r[i - 1].paddr + r[i - 1].size - 1);
         for (uint64_t off = 0; off < r[i].size && budget;) {
             uint64_t len = MIN(MIN(READ_CHUNK, r[i].size - off), budget);
             g_autoptr(GError) err = NULL;
@@ -68,11 +69,10 @@ static void exercise(Dump *dump)
                 FUZZ_ASSERT(err != NULL);
             }
             g_clear_error(&err);
-            if (dump_extent(dump, r[i].paddr + off, len, &ext,
-                                   &err)) {
-                FUZZ_ASSERT(ext.len > 0 && ext.len <= len);
-                FUZZ_ASSERT(ext.fd >= -1);
-            }
+            FUZZ_ASSERT(dump_extent(dump, r[i].paddr + off, len, &ext,
+                                    &err));
+            FUZZ_ASSERT(ext.len > 0 && ext.len <= len);
+            FUZZ_ASSERT((ext.kind == DUMP_EXTENT_FILE) == (ext.fd >= 0));
             off += len;
             budget -= len;
         }

@@ -92,7 +92,7 @@ static void check_memory(Dump *dump, const GenImage *img,
     g_autoptr(GError) err = NULL;
     const DumpMemRange *r;
     size_t n;
-    uint64_t zero_pages = 0, raw_pages = 0;
+    uint64_t zero_pages = 0, raw_pages = 0, compressed_pages = 0;
 
     r = dump_ranges(dump, &n);
     if (kp->hole_end) {
@@ -143,22 +143,25 @@ static void check_memory(Dump *dump, const GenImage *img,
             continue;
         }
         g_assert_no_error(err);
-        if (!found) {
-            continue;       /* compressed: read */
-        }
+        g_assert_true(found);
         g_assert_cmpuint(ext.len, ==, bs);
-        if (ext.fd < 0) {
+        if (ext.kind == DUMP_EXTENT_READ) {
+            compressed_pages++;
+        } else if (ext.kind == DUMP_EXTENT_ZERO) {
+            g_assert_cmpint(ext.fd, ==, -1);
             for (uint64_t k = 0; k < bs; k++) {
                 g_assert_cmpuint(img->ram[a + k], ==, 0);
             }
             zero_pages++;
         } else {
+            g_assert_cmpint(ext.kind, ==, DUMP_EXTENT_FILE);
             g_assert_cmpint(pread(ext.fd, buf, bs, ext.offset), ==, bs);
             g_assert_cmpmem(buf, bs, img->ram + a, bs);
             raw_pages++;
         }
     }
     g_assert_cmpuint(zero_pages, ==, l->n_zero);
+    g_assert_cmpuint(compressed_pages, ==, l->n_compressed);
     g_assert_cmpuint(zero_pages + raw_pages + l->n_compressed, ==,
                      l->n_pages);
     /* multi-page extents stop at a change of kind, never beyond len */

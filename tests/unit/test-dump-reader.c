@@ -80,6 +80,7 @@ static void test_qemu_elf(gconstpointer data)
 
     /* the memory is plain file bytes: copy_file_range() can take them */
     g_assert_true(dump_extent(dump, 0x1000, 0x100, &ext, &err));
+    g_assert_cmpint(ext.kind, ==, DUMP_EXTENT_FILE);
     g_assert_cmpint(ext.fd, >=, 0);
     g_assert_cmpuint(ext.len, ==, 0x100);
     g_assert_cmphex(ext.offset, ==, r[0].file_offset + 0x1000);
@@ -203,6 +204,7 @@ static void test_elf_partial(gconstpointer data)
         g_assert_cmphex(buf[0x10 + i], ==, 0);
     }
     g_assert_true(dump_extent(dump, 0x1100, 0x1000, &ext, &err));
+    g_assert_cmpint(ext.kind, ==, DUMP_EXTENT_ZERO);
     g_assert_cmpint(ext.fd, ==, -1);
     g_assert_cmphex(ext.len, ==, 0xf00);
     g_assert_false(dump_extent(dump, 0x3000, 1, &ext, &err));
