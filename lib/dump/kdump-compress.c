@@ -39,6 +39,19 @@ const char *dump_kdump_compression_name(uint32_t flag)
     return NULL;
 }
 
+#ifdef HAVE_LZO
+/* lzo_init() checks the library's build once per process, not per page */
+static gboolean lzo_ready(void)
+{
+    static gsize state;     /* 0: not checked, 1: usable, 2: not */
+
+    if (g_once_init_enter(&state)) {
+        g_once_init_leave(&state, lzo_init() == LZO_E_OK ? 1 : 2);
+    }
+    return state == 1;
+}
+#endif
+
 gboolean dump_kdump_compression_supported(uint32_t flag)
 {
     switch (flag) {
@@ -46,7 +59,7 @@ gboolean dump_kdump_compression_supported(uint32_t flag)
         return TRUE;
 #ifdef HAVE_LZO
     case KDUMP_LZO:
-        return lzo_init() == LZO_E_OK;
+        return lzo_ready();
 #endif
 #ifdef HAVE_SNAPPY
     case KDUMP_SNAPPY:

@@ -363,50 +363,74 @@ static void warn(KdumpState *s, const char *fmt, ...)
     va_end(ap);
 }
 
+/*
+ * Fail with an error about descriptor @idx, named by its pfn when the
+ * caller knows it (G_MAXUINT64 when not).  Formatted only on failure:
+ * get_desc() runs for every page.
+ */
+static gboolean desc_error(GError **error, uint64_t idx, uint64_t pfn,
+                           int code, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
+
+static gboolean desc_error(GError **error, uint64_t idx, uint64_t pfn,
+                           int code, const char *fmt, ...)
+{
+    g_autofree char *why = NULL;
+    va_list ap;
+
+    if (!error) {
+        return FALSE;       /* asked only whether it decodes */
+    }
+    va_start(ap, fmt);
+    why = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (pfn == G_MAXUINT64) {
+        g_set_error(error, QF_ERROR, code, "page descriptor %"
+                    G_GUINT64_FORMAT "%s", idx, why);
+    } else {
+        g_set_error(error, QF_ERROR, code, "page 0x%" G_GINT64_MODIFIER
+                    "x (pfn)%s", pfn, why);
+    }
+    return FALSE;
+}
+
 /* Decode page descriptor @idx; FALSE with @error when it is unusable */
 static gboolean get_desc(KdumpState *s, uint64_t idx, uint64_t pfn,
                          PageDesc *pd, GError **error)
 {
     uint64_t at = s->desc_off + idx * KDUMP_PD_LEN;
     uint32_t comp;
-    g_autofree char *what = pfn == G_MAXUINT64
-        ? g_strdup_printf("page descriptor %" G_GUINT64_FORMAT, idx)
-        : g_strdup_printf("page 0x%" G_GINT64_MODIFIER "x (pfn)", pfn);
 
     if (idx >= s->n_desc_in_file) {
-        g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
-                    "%s: the descriptor is beyond the end of the file: "
-                    "truncated dump", what);
-        return FALSE;
+        return desc_error(error, idx, pfn, QF_ERROR_TRUNCATED,
+                          ": the descriptor is beyond the end of the file: "
+                          "truncated dump");
     }
     pd->offset = get64(s, at + KDUMP_PD_OFFSET);
     pd->size = get32(s, at + KDUMP_PD_SIZE);
     pd->flags = get32(s, at + KDUMP_PD_FLAGS);
     if (pd->offset == 0 && (s->status & KDUMP_INCOMPLETE)) {
-        g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
-                    "%s was not written: the kdump file is incomplete "
-                    "(status 0x%x)", what, s->status);
-        return FALSE;
+        return desc_error(error, idx, pfn, QF_ERROR_TRUNCATED,
+                          " was not written: the kdump file is incomplete "
+                          "(status 0x%x)", s->status);
     }
     comp = pd->flags & KDUMP_COMPRESSION_MASK;
     if (comp & (comp - 1) || pd->size == 0 || pd->size > s->block_size ||
         (!comp && pd->size != s->block_size)) {
-        g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
-                    "%s: descriptor with %u bytes, flags 0x%x (pages are "
-                    "%u bytes)", what,
-                    pd->size, pd->flags, s->block_size);
-        return FALSE;
+        return desc_error(error, idx, pfn, QF_ERROR_CORRUPT,
+                          ": descriptor with %u bytes, flags 0x%x (pages "
+                          "are %u bytes)", pd->size, pd->flags,
+                          s->block_size);
     }
     if (pd->offset < s->desc_off ||
         !qf_span_ok(s->size, pd->offset, pd->size)) {
-        g_set_error(error, QF_ERROR,
-                    pd->offset < s->desc_off ? QF_ERROR_CORRUPT
-                                             : QF_ERROR_TRUNCATED,
-                    "%s: %u bytes at 0x%" G_GINT64_MODIFIER "x, outside "
-                    "the page data (the file has 0x%" G_GINT64_MODIFIER
-                    "x bytes)", what, pd->size,
-                    pd->offset, s->size);
-        return FALSE;
+        return desc_error(error, idx, pfn,
+                          pd->offset < s->desc_off ? QF_ERROR_CORRUPT
+                                                   : QF_ERROR_TRUNCATED,
+                          ": %u bytes at 0x%" G_GINT64_MODIFIER "x, "
+                          "outside the page data (the file has 0x%"
+                          G_GINT64_MODIFIER "x bytes)", pd->size,
+                          pd->offset, s->size);
     }
     pd->kind = comp ? PAGE_COMPRESSED
                : s->have_zero && pd->offset == s->zero_off ? PAGE_ZERO
