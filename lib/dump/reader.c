@@ -90,7 +90,22 @@ static gboolean check_ranges(const DumpMemRange *r, size_t n,
 }
 
 Dump *dump_open(const char *path, const DumpOptions *opts,
-                             GError **error)
+                GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        int e = errno;
+
+        g_set_error(error, QF_ERROR, QF_ERROR_IO, "%s: %s", path,
+                    g_strerror(e));
+        return NULL;
+    }
+    return dump_open_fd(fd, path, opts, error);
+}
+
+Dump *dump_open_fd(int fd, const char *path, const DumpOptions *opts,
+                   GError **error)
 {
     static const DumpOptions no_opts = { 0 };
     g_autoptr(Dump) dump = g_new0(Dump, 1);
@@ -99,14 +114,7 @@ Dump *dump_open(const char *path, const DumpOptions *opts,
     opts = opts ? opts : &no_opts;
     dump->path = g_strdup(path);
     dump->file.path = dump->path;
-    dump->file.fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (dump->file.fd < 0) {
-        int e = errno;
-
-        g_set_error(error, QF_ERROR, QF_ERROR_IO, "%s: %s", path,
-                    g_strerror(e));
-        return NULL;
-    }
+    dump->file.fd = fd;
     if (fstat(dump->file.fd, &st) < 0) {
         int e = errno;
 

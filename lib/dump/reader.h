@@ -58,7 +58,22 @@ typedef struct Dump Dump;
  * Returns: the dump, or NULL
  */
 Dump *dump_open(const char *path, const DumpOptions *opts,
-                             GError **error);
+                GError **error);
+
+/**
+ * dump_open_fd - dump_open() on a file the caller has open
+ * @fd: open for reading; the dump owns it from now on, and closes it
+ *     also when this fails
+ * @path: the name that errors and dump_format_name() callers show
+ * @opts: as for dump_open()
+ * @error: as for dump_open()
+ *
+ * For a file that has no name to open by, such as the unlinked temporary
+ * file that QMP acquisition writes.  The dump reads with pread() and
+ * mmap(), never moving @fd's offset.
+ */
+Dump *dump_open_fd(int fd, const char *path, const DumpOptions *opts,
+                   GError **error);
 
 void dump_free(Dump *dump);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Dump, dump_free)

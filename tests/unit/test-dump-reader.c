@@ -6,6 +6,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -331,6 +333,47 @@ static void test_open_errors(void)
     g_clear_error(&err);
 }
 
+/*
+ * An unlinked file opened by fd (QMP acquisition): the name is the
+ * caller's, reads do not move the fd's offset, and the fd is the dump's
+ * to close, on failure too.
+ */
+static void test_open_fd(void)
+{
+    GenParams p;
+    g_autoptr(GenImage) img = NULL;
+    g_autofree char *path = tmp_path("byfd.elf");
+    g_autoptr(GError) err = NULL;
+    Dump *dump;
+    int fd;
+
+    gen_params_default(&p);
+    img = gen_image_new(&p);
+    gen_write_qemu_elf(img, path, GEN_ELF_QEMU_NEW, FALSE, 1);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    g_assert_cmpint(fd, >=, 0);
+    g_unlink(path);
+    g_assert_cmpint(lseek(fd, 7, SEEK_SET), ==, 7);
+    dump = dump_open_fd(fd, "qmp:sock, QEMU's dump", NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(dump_format_name(dump), ==, "elf");
+    check_reads(dump, img);
+    g_assert_cmpint(lseek(fd, 0, SEEK_CUR), ==, 7);
+    dump_free(dump);
+    g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+    g_assert_cmpint(errno, ==, EBADF);
+
+    /* not a dump: the error names it as the caller did, the fd is closed */
+    g_assert_true(g_file_set_contents(path, "garbage garbage garbage",
+                                      -1, NULL));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_null(dump_open_fd(fd, "qmp:sock, QEMU's dump", NULL, &err));
+    g_assert_true(g_str_has_prefix(err->message, "qmp:sock, QEMU's dump: "));
+    g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+    g_unlink(path);
+}
+
 /* Files too short for any header: said so, not "not a dump" */
 static void test_too_short(void)
 {
@@ -383,6 +426,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dump-reader/elf/header-damage", test_elf_header_damage);
     g_test_add_func("/dump-reader/open-errors", test_open_errors);
     g_test_add_func("/dump-reader/too-short", test_too_short);
+    g_test_add_func("/dump-reader/open-fd", test_open_fd);
     {
         int rc = g_test_run();
         g_autofree char *dir = tmp_path("");

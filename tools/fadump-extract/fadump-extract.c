@@ -323,11 +323,9 @@ int main(int argc, char **argv)
             return finish(&r, &o, interrupted ? EXIT_INTERRUPTED
                                               : EXIT_INPUT, err);
         }
-        /* The readers open it by name: a new file description */
-        qmp_input = g_strdup_printf("/proc/self/fd/%d", fd);
-        dump = dump_open(qmp_input, &dopts, &err);
-        close(fd);
         qmp_name = g_strdup_printf("qmp:%s", o.qmp);
+        qmp_input = g_strdup_printf("%s, QEMU's dump", qmp_name);
+        dump = dump_open_fd(fd, qmp_input, &dopts, &err);
         r.input_name = qmp_name;
         r.qmp = &qinfo;
     } else {
@@ -335,9 +333,6 @@ int main(int argc, char **argv)
     }
     input = qmp_name ? qmp_name : o.inputs[0];
     if (!dump) {
-        if (qmp_name) {
-            g_prefix_error(&err, "%s, QEMU's dump: ", qmp_name);
-        }
         return finish(&r, &o, EXIT_INPUT, err);
     }
     r.dump = dump;
