@@ -20,8 +20,10 @@ uint64_t elfcore_note_size(uint32_t namesz, uint32_t descsz)
 
 static void put32(GByteArray *out, uint32_t v, gboolean big_endian)
 {
-    v = big_endian ? GUINT32_TO_BE(v) : GUINT32_TO_LE(v);
-    g_byte_array_append(out, (const guint8 *)&v, 4);
+    uint8_t b[4];
+
+    qf_put32(b, v, big_endian);
+    g_byte_array_append(out, b, sizeof(b));
 }
 
 static void put_padded(GByteArray *out, const void *data, uint32_t len)

@@ -9,12 +9,6 @@
 #include "elfcore/notes.h"
 #include "common/byteorder.h"
 
-static void put64(uint8_t *p, uint64_t v, gboolean big_endian)
-{
-    v = big_endian ? GUINT64_TO_BE(v) : GUINT64_TO_LE(v);
-    memcpy(p, &v, 8);
-}
-
 GBytes *vmcore_cpu_notes_build(const PaprRegsave *rs, const PaprFdh *fdh,
                                uint64_t page_size, GArray **ret_cpus)
 {
@@ -43,7 +37,7 @@ GBytes *vmcore_cpu_notes_build(const PaprRegsave *rs, const PaprFdh *fdh,
         } else {
             memcpy(note.regs, c->regs, sizeof(note.regs));
             for (unsigned int w = 0; w < PAPR_PT_REGS_WORDS; w++) {
-                put64(pr_reg + 8 * w, c->regs[w], be);
+                qf_put64(pr_reg + 8 * w, c->regs[w], be);
             }
         }
         elfcore_note_append(buf, be, "CORE", ELFCORE_NT_PRSTATUS, prstatus,

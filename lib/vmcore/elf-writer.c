@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/byteorder.h"
 #include "vmcore/output-file.h"
 #include "vmcore/elf-writer.h"
 
@@ -80,11 +81,6 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
     return TRUE;
 }
 
-static gboolean is_zero(const uint8_t *p, size_t len)
-{
-    return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
-}
-
 /*
  * Write what was read, leaving holes for zero-filled ZERO_BLOCK blocks
  * (compressed dumps cannot say where their zero pages are)
@@ -97,12 +93,12 @@ static gboolean write_nonzero(Writer *w, const uint8_t *p, size_t len,
     while (pos < len) {
         size_t start = pos, n;
 
-        while (pos < len && is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
+        while (pos < len && qf_is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
             pos += MIN(ZERO_BLOCK, len - pos);
         }
         w->stats.hole_bytes += pos - start;
         start = pos;
-        while (pos < len && !is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
+        while (pos < len && !qf_is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
             pos += MIN(ZERO_BLOCK, len - pos);
         }
         n = pos - start;

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <elf.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vmcore/elfcorehdr.h"
@@ -21,18 +22,13 @@ static void init_ehdr(uint8_t *e, gboolean be, uint32_t e_flags)
     e[EI_DATA] = be ? ELFDATA2MSB : ELFDATA2LSB;
     e[EI_VERSION] = EV_CURRENT;
     e[EI_OSABI] = ELFOSABI_NONE;
-#define PUT(off, v, n) do { \
-        uint##n##_t v_ = be ? GUINT##n##_TO_BE(v) : GUINT##n##_TO_LE(v); \
-        memcpy(e + (off), &v_, n / 8); \
-    } while (0)
-    PUT(16, ET_CORE, 16);
-    PUT(18, EM_PPC64, 16);
-    PUT(20, EV_CURRENT, 32);
-    PUT(32, (uint64_t)VMCORE_EHDR_SIZE, 64);        /* e_phoff */
-    PUT(48, e_flags, 32);
-    PUT(52, VMCORE_EHDR_SIZE, 16);                  /* e_ehsize */
-    PUT(54, VMCORE_PHDR_SIZE, 16);                  /* e_phentsize */
-#undef PUT
+    qf_put16(e + offsetof(Elf64_Ehdr, e_type), ET_CORE, be);
+    qf_put16(e + offsetof(Elf64_Ehdr, e_machine), EM_PPC64, be);
+    qf_put32(e + offsetof(Elf64_Ehdr, e_version), EV_CURRENT, be);
+    qf_put64(e + offsetof(Elf64_Ehdr, e_phoff), VMCORE_EHDR_SIZE, be);
+    qf_put32(e + offsetof(Elf64_Ehdr, e_flags), e_flags, be);
+    qf_put16(e + offsetof(Elf64_Ehdr, e_ehsize), VMCORE_EHDR_SIZE, be);
+    qf_put16(e + offsetof(Elf64_Ehdr, e_phentsize), VMCORE_PHDR_SIZE, be);
 }
 
 /* populate_elf_pt_load() */

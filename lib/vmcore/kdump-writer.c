@@ -57,13 +57,6 @@ typedef struct KWriter {
     VmcoreKdumpStats k;
 } KWriter;
 
-static void put(uint8_t *p, uint64_t v, int size, gboolean be)
-{
-    for (int i = 0; i < size; i++) {
-        p[be ? size - 1 - i : i] = v >> (8 * i);
-    }
-}
-
 static gboolean write_at(KWriter *w, const void *data, size_t len,
                          uint64_t off, GError **error)
 {
@@ -239,26 +232,26 @@ static gboolean write_headers(KWriter *w, const VmcoreLayout *layout,
                            : NULL;
 
     memcpy(h, KDUMP_SIGNATURE, KDUMP_SIG_LEN);
-    put(h + KDUMP_HDR_VERSION, 6, 4, be);
+    qf_put32(h + KDUMP_HDR_VERSION, 6, be);
     fill_utsname(w, vmcoreinfo, h + KDUMP_HDR_UTSNAME);
     if (crashtime) {
-        put(h + KDUMP_HDR_TV_SEC, g_ascii_strtoull(crashtime, NULL, 10),
-            8, be);
+        qf_put64(h + KDUMP_HDR_TV_SEC,
+                 g_ascii_strtoull(crashtime, NULL, 10), be);
     }
-    put(h + KDUMP_HDR_STATUS, w->flag, 4, be);
-    put(h + KDUMP_HDR_BLOCK_SIZE, w->bs, 4, be);
-    put(h + KDUMP_HDR_SUB_HDR_SIZE, sub_blocks, 4, be);
-    put(h + KDUMP_HDR_BITMAP_BLOCKS, 2 * bitmap_len / w->bs, 4, be);
-    put(h + KDUMP_HDR_MAX_MAPNR, MIN(w->max_mapnr, G_MAXUINT32), 4, be);
-    put(h + KDUMP_HDR_NR_CPUS, nr_cpus, 4, be);
+    qf_put32(h + KDUMP_HDR_STATUS, w->flag, be);
+    qf_put32(h + KDUMP_HDR_BLOCK_SIZE, w->bs, be);
+    qf_put32(h + KDUMP_HDR_SUB_HDR_SIZE, sub_blocks, be);
+    qf_put32(h + KDUMP_HDR_BITMAP_BLOCKS, 2 * bitmap_len / w->bs, be);
+    qf_put32(h + KDUMP_HDR_MAX_MAPNR, MIN(w->max_mapnr, G_MAXUINT32), be);
+    qf_put32(h + KDUMP_HDR_NR_CPUS, nr_cpus, be);
 
-    put(sub + KDUMP_SUB_END_PFN, MIN(w->max_mapnr, G_MAXUINT32), 8, be);
-    put(sub + KDUMP_SUB_OFF_VMCOREINFO, vi_off, 8, be);
-    put(sub + KDUMP_SUB_SIZE_VMCOREINFO, vi_size, 8, be);
-    put(sub + KDUMP_SUB_OFF_NOTE, nlen ? note_off : 0, 8, be);
-    put(sub + KDUMP_SUB_SIZE_NOTE, nlen, 8, be);
-    put(sub + KDUMP_SUB_END_PFN_64, w->max_mapnr, 8, be);
-    put(sub + KDUMP_SUB_MAX_MAPNR_64, w->max_mapnr, 8, be);
+    qf_put64(sub + KDUMP_SUB_END_PFN, MIN(w->max_mapnr, G_MAXUINT32), be);
+    qf_put64(sub + KDUMP_SUB_OFF_VMCOREINFO, vi_off, be);
+    qf_put64(sub + KDUMP_SUB_SIZE_VMCOREINFO, vi_size, be);
+    qf_put64(sub + KDUMP_SUB_OFF_NOTE, nlen ? note_off : 0, be);
+    qf_put64(sub + KDUMP_SUB_SIZE_NOTE, nlen, be);
+    qf_put64(sub + KDUMP_SUB_END_PFN_64, w->max_mapnr, be);
+    qf_put64(sub + KDUMP_SUB_MAX_MAPNR_64, w->max_mapnr, be);
 
     return write_at(w, h, sizeof(h), 0, error) &&
            write_at(w, sub, sizeof(sub), w->bs, error) &&
@@ -321,11 +314,6 @@ static gboolean flush_descs(KWriter *w, GError **error)
     return flush(w, w->descs, &w->desc_pos, error);
 }
 
-static gboolean is_zero(const uint8_t *p, size_t len)
-{
-    return p[0] == 0 && memcmp(p, p + 1, len - 1) == 0;
-}
-
 /* One page: its descriptor, and its data unless it is the zero page */
 static gboolean add_page(KWriter *w, const uint8_t *page, GError **error)
 {
@@ -335,7 +323,7 @@ static gboolean add_page(KWriter *w, const uint8_t *page, GError **error)
     const uint8_t *c;
     size_t clen;
 
-    if (is_zero(page, w->bs)) {
+    if (qf_is_zero(page, w->bs)) {
         off = w->zero_off;
         w->k.zero_pages++;
         w->stats.hole_bytes += w->bs;
@@ -350,9 +338,9 @@ static gboolean add_page(KWriter *w, const uint8_t *page, GError **error)
         w->k.raw_pages++;
         w->stats.buffered_bytes += w->bs;
     }
-    put(d + KDUMP_PD_OFFSET, off, 8, w->be);
-    put(d + KDUMP_PD_SIZE, size, 4, w->be);
-    put(d + KDUMP_PD_FLAGS, flags, 4, w->be);
+    qf_put64(d + KDUMP_PD_OFFSET, off, w->be);
+    qf_put32(d + KDUMP_PD_SIZE, size, w->be);
+    qf_put32(d + KDUMP_PD_FLAGS, flags, w->be);
     g_byte_array_append(w->descs, d, sizeof(d));
     w->k.pages++;
     if (w->data->len >= FLUSH_AT && !flush_data(w, error)) {

@@ -53,40 +53,17 @@ void vmcore_layout_free(VmcoreLayout *layout)
     }
 }
 
-static void put16(uint8_t *p, uint16_t v, gboolean be)
-{
-    v = be ? GUINT16_TO_BE(v) : GUINT16_TO_LE(v);
-    memcpy(p, &v, 2);
-}
-
-static void put32(uint8_t *p, uint32_t v, gboolean be)
-{
-    v = be ? GUINT32_TO_BE(v) : GUINT32_TO_LE(v);
-    memcpy(p, &v, 4);
-}
-
-static void put64(uint8_t *p, uint64_t v, gboolean be)
-{
-    v = be ? GUINT64_TO_BE(v) : GUINT64_TO_LE(v);
-    memcpy(p, &v, 8);
-}
-
-static uint16_t get16(const uint8_t *p, gboolean be)
-{
-    return be ? qf_be16(p) : qf_le16(p);
-}
-
 void vmcore_phdr_encode(const VmcorePhdr *ph, gboolean be,
                         uint8_t out[VMCORE_PHDR_SIZE])
 {
-    put32(out, ph->type, be);
-    put32(out + 4, ph->flags, be);
-    put64(out + 8, ph->offset, be);
-    put64(out + 16, ph->vaddr, be);
-    put64(out + 24, ph->paddr, be);
-    put64(out + 32, ph->filesz, be);
-    put64(out + 40, ph->memsz, be);
-    put64(out + 48, ph->align, be);
+    qf_put32(out, ph->type, be);
+    qf_put32(out + 4, ph->flags, be);
+    qf_put64(out + 8, ph->offset, be);
+    qf_put64(out + 16, ph->vaddr, be);
+    qf_put64(out + 24, ph->paddr, be);
+    qf_put64(out + 32, ph->filesz, be);
+    qf_put64(out + 40, ph->memsz, be);
+    qf_put64(out + 48, ph->align, be);
 }
 
 void vmcore_phdr_decode(const uint8_t in[VMCORE_PHDR_SIZE], gboolean be,
@@ -117,15 +94,15 @@ static gboolean ehdr_sane(const VmcoreCoreHeader *hdr, GError **error)
         why = "EI_DATA is not the kernel's byte order";
     } else if (e[EI_VERSION] != EV_CURRENT) {
         why = "EI_VERSION is not 1";
-    } else if (get16(e + 16, be) != ET_CORE) {
+    } else if (qf_get16(e + 16, be) != ET_CORE) {
         why = "e_type is not ET_CORE";
-    } else if (get16(e + 18, be) != EM_PPC64) {
+    } else if (qf_get16(e + 18, be) != EM_PPC64) {
         why = "e_machine is not EM_PPC64";
     } else if (qf_get32(e + 20, be) != EV_CURRENT) {
         why = "e_version is not 1";
-    } else if (get16(e + 52, be) != VMCORE_EHDR_SIZE) {
+    } else if (qf_get16(e + 52, be) != VMCORE_EHDR_SIZE) {
         why = "e_ehsize is not 64";
-    } else if (get16(e + 54, be) != VMCORE_PHDR_SIZE) {
+    } else if (qf_get16(e + 54, be) != VMCORE_PHDR_SIZE) {
         why = "e_phentsize is not 56";
     } else if (hdr->phdrs->len == 0) {
         why = "no program headers";
@@ -280,7 +257,7 @@ gboolean vmcore_layout_build(const VmcoreCoreHeader *hdr,
 
     header = g_malloc0(elfsz);
     memcpy(header, hdr->ehdr, VMCORE_EHDR_SIZE);
-    put16(header + 56, phnum, hdr->big_endian);
+    qf_put16(header + 56, phnum, hdr->big_endian);
     for (guint i = 0; i < phnum; i++) {
         vmcore_phdr_encode(&g_array_index(l->phdrs, VmcorePhdr, i),
                            hdr->big_endian,
