@@ -240,7 +240,7 @@ def one_firmware(fw, cfg, tool, workdir, out):
         checks.append(("capture boot: decoded ibm,kernel-dump == query-fadump at the trigger",
                        not problems, "; ".join(problems)))
         say(f"{fw}: decoded ibm,kernel-dump: status {fdm['status']}, " +
-            ", ".join(f"{s['type_name']} {s['bytes_dumped']:#x}/{s['length']:#x}"
+            ", ".join(f"{s['type_name']} {s['bytes_dumped']}/{s['length']}"
                       for s in fdm["sections"]))
 
     d = tool.json("--diff", first, capture, expect=(1,))
