@@ -22,4 +22,14 @@ typedef enum {
 
 GQuark qf_error_quark(void);
 
+/*
+ * qf_fail - set *@error to a QF_ERROR of @code and return FALSE
+ *
+ * So that a decoder states a failure in one visible statement:
+ *     return qf_fail(error, QF_ERROR_CORRUPT, "magic 0x%x", magic);
+ * and its public entry point adds the context once (g_prefix_error()).
+ */
+gboolean qf_fail(GError **error, QfError code, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
 #endif /* QF_ERROR_H */

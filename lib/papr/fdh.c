@@ -9,27 +9,20 @@
 #include "common/byteorder.h"
 #include "common/error.h"
 
-#define FDH_ERROR(code, ...) do { \
-        g_autofree char *msg_ = g_strdup_printf(__VA_ARGS__); \
-        g_set_error(error, QF_ERROR, (code), \
-                    "crash-info header at 0x%" G_GINT64_MODIFIER "x: %s", \
-                    addr, msg_); \
-        return FALSE; \
-    } while (0)
-
-static gboolean check_mask_size(uint64_t sz, uint64_t addr, GError **error)
+static gboolean check_mask_size(uint64_t sz, GError **error)
 {
     if (sz < 8 || sz > PAPR_FDH_MAX_CPU_MASK || sz % 8) {
-        FDH_ERROR(QF_ERROR_CORRUPT,
-                  "cpu mask of %" G_GUINT64_FORMAT " bytes: a kernel's "
-                  "cpumask is a multiple of 8 bytes, 8 to %d",
-                  sz, PAPR_FDH_MAX_CPU_MASK);
+        return qf_fail(error, QF_ERROR_CORRUPT, "cpu mask of %"
+                       G_GUINT64_FORMAT " bytes: a kernel's cpumask is a "
+                       "multiple of 8 bytes, 8 to %d", sz,
+                       PAPR_FDH_MAX_CPU_MASK);
     }
     return TRUE;
 }
 
-gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
-                           PaprFdh *ret, GError **error)
+/* papr_fdh_decode() without the "crash-info header at" prefix */
+static gboolean decode(const void *buf, size_t len, uint64_t addr,
+                       PaprFdh *ret, GError **error)
 {
     const uint8_t *p = buf;
     g_autofree PaprFdh *fdh = g_new0(PaprFdh, 1);
@@ -37,8 +30,8 @@ gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
     size_t fixed;
 
     if (len < 8) {
-        FDH_ERROR(QF_ERROR_TRUNCATED, "%zu bytes, the magic alone takes 8",
-                  len);
+        return qf_fail(error, QF_ERROR_TRUNCATED, "%zu bytes, the magic alone "
+                       "takes 8", len);
     }
     be_magic = qf_be64(p);
     if (be_magic == PAPR_FDH_MAGIC_SIG ||
@@ -50,8 +43,8 @@ gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
         fdh->layout = PAPR_FDH_LAYOUT_INF;
         fdh->big_endian = be_magic == PAPR_FDH_MAGIC_INF;
     } else if (be_magic == 0) {
-        FDH_ERROR(QF_ERROR_NOT_FOUND,
-                  "blank (magic 0): the kernel never initialised it");
+        return qf_fail(error, QF_ERROR_NOT_FOUND, "blank (magic 0): the "
+                       "kernel never initialised it");
     } else {
         char shown[9];
 
@@ -59,18 +52,18 @@ gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
             shown[i] = g_ascii_isprint(p[i]) ? p[i] : '.';
         }
         shown[8] = 0;
-        FDH_ERROR(QF_ERROR_UNSUPPORTED,
-                  "unknown magic 0x%016" G_GINT64_MODIFIER "x (\"%s\"): "
-                  "neither FADMPSIG (Linux 6.10 and later) nor FADMPINF "
-                  "(Linux 6.9 and earlier) in either byte order; refusing "
-                  "to guess its layout", be_magic, shown);
+        return qf_fail(error, QF_ERROR_UNSUPPORTED, "unknown magic 0x%016"
+                       G_GINT64_MODIFIER "x (\"%s\"): neither FADMPSIG (Linux "
+                       "6.10 and later) nor FADMPINF (Linux 6.9 and earlier) "
+                       "in either byte order; refusing to guess its layout",
+                       be_magic, shown);
     }
     fdh->addr = addr;
     if (fdh->layout == PAPR_FDH_LAYOUT_SIG) {
         fixed = PAPR_FDH_SIG_FIXED;
         if (len < 40) {
-            FDH_ERROR(QF_ERROR_TRUNCATED, "%zu bytes, FADMPSIG fields "
-                      "take 40", len);
+            return qf_fail(error, QF_ERROR_TRUNCATED, "%zu bytes, FADMPSIG "
+                           "fields take 40", len);
         }
         fdh->version = qf_get32(p + 8, fdh->big_endian);
         fdh->crashing_cpu = qf_get32(p + 12, fdh->big_endian);
@@ -79,22 +72,23 @@ gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
         fdh->pt_regs_sz = qf_get32(p + 32, fdh->big_endian);
         fdh->cpu_mask_sz = qf_get32(p + 36, fdh->big_endian);
         if (fdh->version != PAPR_FDH_VERSION) {
-            FDH_ERROR(QF_ERROR_UNSUPPORTED, "FADMPSIG version %u, only "
-                      "version %d is known", fdh->version,
-                      PAPR_FDH_VERSION);
+            return qf_fail(error, QF_ERROR_UNSUPPORTED, "FADMPSIG version %u, "
+                           "only version %d is known", fdh->version,
+                           PAPR_FDH_VERSION);
         }
         if (fdh->pt_regs_sz != PAPR_PT_REGS_SIZE) {
-            FDH_ERROR(QF_ERROR_UNSUPPORTED, "pt_regs of %u bytes, ppc64 "
-                      "Linux has %d", fdh->pt_regs_sz, PAPR_PT_REGS_SIZE);
+            return qf_fail(error, QF_ERROR_UNSUPPORTED, "pt_regs of %u bytes, "
+                           "ppc64 Linux has %d", fdh->pt_regs_sz,
+                           PAPR_PT_REGS_SIZE);
         }
-        if (!check_mask_size(fdh->cpu_mask_sz, addr, error)) {
+        if (!check_mask_size(fdh->cpu_mask_sz, error)) {
             return FALSE;
         }
     } else {
         fixed = PAPR_FDH_INF_FIXED;
         if (len < 24) {
-            FDH_ERROR(QF_ERROR_TRUNCATED, "%zu bytes, FADMPINF fields "
-                      "take 24", len);
+            return qf_fail(error, QF_ERROR_TRUNCATED, "%zu bytes, FADMPINF "
+                           "fields take 24", len);
         }
         fdh->elfcorehdr_addr = qf_get64(p + 8, fdh->big_endian);
         fdh->crashing_cpu = qf_get32(p + 16, fdh->big_endian);
@@ -102,25 +96,36 @@ gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
         /* The ELF header follows the fdh: their distance is its size */
         if (fdh->elfcorehdr_addr < addr ||
             fdh->elfcorehdr_addr - addr < PAPR_FDH_INF_FIXED) {
-            FDH_ERROR(QF_ERROR_CORRUPT, "elfcorehdr at 0x%"
-                      G_GINT64_MODIFIER "x, inside the header",
-                      fdh->elfcorehdr_addr);
+            return qf_fail(error, QF_ERROR_CORRUPT, "elfcorehdr at 0x%"
+                           G_GINT64_MODIFIER "x, inside the header",
+                           fdh->elfcorehdr_addr);
         }
         if (!check_mask_size(fdh->elfcorehdr_addr - addr -
-                             PAPR_FDH_INF_FIXED, addr, error)) {
+                             PAPR_FDH_INF_FIXED, error)) {
             return FALSE;
         }
         fdh->cpu_mask_sz = fdh->elfcorehdr_addr - addr - PAPR_FDH_INF_FIXED;
     }
     fdh->size = fixed + fdh->cpu_mask_sz;
     if (len < fdh->size) {
-        FDH_ERROR(QF_ERROR_TRUNCATED, "%zu bytes, the %s header takes %"
-                  G_GUINT64_FORMAT, len, papr_fdh_magic_name(fdh),
-                  fdh->size);
+        return qf_fail(error, QF_ERROR_TRUNCATED, "%zu bytes, the %s header "
+                       "takes %" G_GUINT64_FORMAT, len,
+                       papr_fdh_magic_name(fdh), fdh->size);
     }
     memcpy(fdh->regs, p + fixed - PAPR_PT_REGS_SIZE, PAPR_PT_REGS_SIZE);
     memcpy(fdh->cpu_mask, p + fixed, fdh->cpu_mask_sz);
     *ret = *fdh;
+    return TRUE;
+}
+
+gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
+                         PaprFdh *ret, GError **error)
+{
+    if (!decode(buf, len, addr, ret, error)) {
+        g_prefix_error(error, "crash-info header at 0x%" G_GINT64_MODIFIER
+                       "x: ", addr);
+        return FALSE;
+    }
     return TRUE;
 }
 

@@ -9,14 +9,6 @@
 
 #define GPR_MASK    0xffffff0000000000ULL   /* RTAS_FADUMP_GPR_MASK */
 
-#define RS_ERROR(code, ...) do { \
-        g_autofree char *msg_ = g_strdup_printf(__VA_ARGS__); \
-        g_set_error(error, QF_ERROR, (code), \
-                    "register save area at 0x%" G_GINT64_MODIFIER "x: %s", \
-                    addr, msg_); \
-        return FALSE; \
-    } while (0)
-
 uint64_t papr_reg_id(const char *name)
 {
     uint64_t v = 0;
@@ -94,8 +86,9 @@ void papr_regsave_free(PaprRegsave *rs)
     }
 }
 
-gboolean papr_regsave_decode(const void *buf, size_t len, uint64_t addr,
-                               PaprRegsave **ret, GError **error)
+/* papr_regsave_decode() without the "register save area at" prefix */
+static gboolean decode(const void *buf, size_t len, PaprRegsave **ret,
+                       GError **error)
 {
     const uint8_t *p = buf;
     const uint64_t cpustrt = papr_reg_id("CPUSTRT");
@@ -104,28 +97,28 @@ gboolean papr_regsave_decode(const void *buf, size_t len, uint64_t addr,
     uint64_t magic, off;
 
     if (len < 16) {
-        RS_ERROR(QF_ERROR_TRUNCATED, "%zu bytes, the header takes 16",
-                 len);
+        return qf_fail(error, QF_ERROR_TRUNCATED, "%zu bytes, the header "
+                       "takes 16", len);
     }
     magic = qf_be64(p);
     if (magic != PAPR_REGSAVE_MAGIC) {
-        RS_ERROR(QF_ERROR_CORRUPT, "magic 0x%016" G_GINT64_MODIFIER "x, "
-                 "not \"REGSAVE\": the platform did not save registers here",
-                 magic);
+        return qf_fail(error, QF_ERROR_CORRUPT, "magic 0x%016"
+                       G_GINT64_MODIFIER "x, not \"REGSAVE\": the platform "
+                       "did not save registers here", magic);
     }
     rs = g_new0(PaprRegsave, 1);
     rs->cpus = g_array_new(FALSE, TRUE, sizeof(PaprRegsaveCpu));
     rs->version = qf_be32(p + 8);
     rs->num_cpu_offset = qf_be32(p + 12);
     if (!qf_span_ok(len, rs->num_cpu_offset, 4)) {
-        RS_ERROR(QF_ERROR_TRUNCATED, "CPU count at offset 0x%x, beyond "
-                 "the area's %zu bytes", rs->num_cpu_offset, len);
+        return qf_fail(error, QF_ERROR_TRUNCATED, "CPU count at offset 0x%x, "
+                       "beyond the area's %zu bytes", rs->num_cpu_offset, len);
     }
     rs->num_cpus = qf_be32(p + rs->num_cpu_offset);
     if (rs->num_cpus > PAPR_REGSAVE_MAX_CPUS) {
-        RS_ERROR(QF_ERROR_UNSUPPORTED, "%u CPU lists, more than the %d "
-                 "CPUs Linux can have", rs->num_cpus,
-                 PAPR_REGSAVE_MAX_CPUS);
+        return qf_fail(error, QF_ERROR_UNSUPPORTED, "%u CPU lists, more than "
+                       "the %d CPUs Linux can have", rs->num_cpus,
+                       PAPR_REGSAVE_MAX_CPUS);
     }
     off = (uint64_t)rs->num_cpu_offset + 4;
     for (uint32_t i = 0; i < rs->num_cpus; i++) {
@@ -133,25 +126,26 @@ gboolean papr_regsave_decode(const void *buf, size_t len, uint64_t addr,
         uint64_t id;
 
         if (!qf_span_ok(len, off, PAPR_REGSAVE_ENTRY_SIZE)) {
-            RS_ERROR(QF_ERROR_TRUNCATED, "CPU list %u of %u would start "
-                     "at offset 0x%" G_GINT64_MODIFIER "x, beyond the "
-                     "area's %zu bytes", i, rs->num_cpus, off, len);
+            return qf_fail(error, QF_ERROR_TRUNCATED, "CPU list %u of %u "
+                           "would start at offset 0x%" G_GINT64_MODIFIER "x, "
+                           "beyond the area's %zu bytes", i, rs->num_cpus, off,
+                           len);
         }
         id = qf_be64(p + off);
         if (id != cpustrt) {
-            RS_ERROR(QF_ERROR_CORRUPT, "CPU list %u at offset 0x%"
-                     G_GINT64_MODIFIER "x starts with id 0x%016"
-                     G_GINT64_MODIFIER "x, not CPUSTRT (Linux: \"Unable to "
-                     "read CPU state data\")", i, off, id);
+            return qf_fail(error, QF_ERROR_CORRUPT, "CPU list %u at offset 0x%"
+                           G_GINT64_MODIFIER "x starts with id 0x%016"
+                           G_GINT64_MODIFIER "x, not CPUSTRT (Linux: "
+                           "\"Unable to read CPU state data\")", i, off, id);
         }
         cpu.offset = off;
         cpu.id = qf_be64(p + off + 8) & 0xffffffffu;
         off += PAPR_REGSAVE_ENTRY_SIZE;
         for (;;) {
             if (!qf_span_ok(len, off, PAPR_REGSAVE_ENTRY_SIZE)) {
-                RS_ERROR(QF_ERROR_TRUNCATED, "CPU list %u (cpu %u) has "
-                         "no CPUEND before the end of the area (%zu bytes)",
-                         i, cpu.id, len);
+                return qf_fail(error, QF_ERROR_TRUNCATED, "CPU list %u (cpu "
+                               "%u) has no CPUEND before the end of the area "
+                               "(%zu bytes)", i, cpu.id, len);
             }
             id = qf_be64(p + off);
             off += PAPR_REGSAVE_ENTRY_SIZE;
@@ -167,5 +161,16 @@ gboolean papr_regsave_decode(const void *buf, size_t len, uint64_t addr,
     }
     rs->used = off;
     *ret = g_steal_pointer(&rs);
+    return TRUE;
+}
+
+gboolean papr_regsave_decode(const void *buf, size_t len, uint64_t addr,
+                             PaprRegsave **ret, GError **error)
+{
+    if (!decode(buf, len, ret, error)) {
+        g_prefix_error(error, "register save area at 0x%" G_GINT64_MODIFIER
+                       "x: ", addr);
+        return FALSE;
+    }
     return TRUE;
 }

@@ -116,14 +116,6 @@ VmcoreCoreHeader *vmcore_elfcorehdr_build(const VmcoreElfcorehdrParams *p,
     return hdr;
 }
 
-#define HDR_ERROR(code, ...) do { \
-        g_autofree char *msg_ = g_strdup_printf(__VA_ARGS__); \
-        g_set_error(error, QF_ERROR, (code), \
-                    "ELF core header at 0x%" G_GINT64_MODIFIER "x: %s", \
-                    addr, msg_); \
-        return FALSE; \
-    } while (0)
-
 void vmcore_elfcorehdr_set_cpu_notes(VmcoreCoreHeader *hdr,
                                      GBytes *cpu_notes)
 {
@@ -143,39 +135,36 @@ void vmcore_elfcorehdr_set_cpu_notes(VmcoreCoreHeader *hdr,
     hdr->note_data->pdata[0] = g_bytes_ref(cpu_notes);
 }
 
-gboolean vmcore_elfcorehdr_read(Dump *dump, const PaprFdh *fdh,
-                                VmcoreCoreHeader **ret, GError **error)
+/* vmcore_elfcorehdr_read() without the "ELF core header at" prefix */
+static gboolean read_header(Dump *dump, const PaprFdh *fdh,
+                            VmcoreCoreHeader **ret, GError **error)
 {
     uint64_t addr = fdh->elfcorehdr_addr;
     gboolean be = fdh->big_endian;
     g_autoptr(VmcoreCoreHeader) hdr = vmcore_core_header_new(be);
     g_autofree uint8_t *table = NULL;
-    GError *err = NULL;
     uint64_t note_total = 0;
     uint16_t phnum;
 
-    if (!dump_read(dump, addr, hdr->ehdr, VMCORE_EHDR_SIZE, &err)) {
-        g_propagate_prefixed_error(error, err, "ELF core header at 0x%"
-                                   G_GINT64_MODIFIER "x: ", addr);
+    if (!dump_read(dump, addr, hdr->ehdr, VMCORE_EHDR_SIZE, error)) {
         return FALSE;
     }
     if (memcmp(hdr->ehdr, ELFMAG, SELFMAG) != 0 ||
         hdr->ehdr[EI_CLASS] != ELFCLASS64 ||
         hdr->ehdr[EI_DATA] != (be ? ELFDATA2MSB : ELFDATA2LSB)) {
-        HDR_ERROR(QF_ERROR_CORRUPT, "not an ELF64 header in the "
-                  "kernel's byte order");
+        return qf_fail(error, QF_ERROR_CORRUPT, "not an ELF64 header in the "
+                       "kernel's byte order");
     }
-    phnum = be ? qf_be16(hdr->ehdr + 56) : qf_le16(hdr->ehdr + 56);
-    if (qf_get64(hdr->ehdr + 32, be) != VMCORE_EHDR_SIZE ||
+    phnum = qf_get16(hdr->ehdr + offsetof(Elf64_Ehdr, e_phnum), be);
+    if (qf_get64(hdr->ehdr + offsetof(Elf64_Ehdr, e_phoff), be) !=
+        VMCORE_EHDR_SIZE ||
         phnum == 0 || phnum == PN_XNUM) {
-        HDR_ERROR(QF_ERROR_CORRUPT, "program headers not right after "
-                  "the ELF header, or %u of them", phnum);
+        return qf_fail(error, QF_ERROR_CORRUPT, "program headers not right "
+                       "after the ELF header, or %u of them", phnum);
     }
     table = g_malloc((size_t)phnum * VMCORE_PHDR_SIZE);
     if (!dump_read(dump, addr + VMCORE_EHDR_SIZE, table,
-                          (size_t)phnum * VMCORE_PHDR_SIZE, &err)) {
-        g_propagate_prefixed_error(error, err, "ELF core header at 0x%"
-                                   G_GINT64_MODIFIER "x: ", addr);
+                   (size_t)phnum * VMCORE_PHDR_SIZE, error)) {
         return FALSE;
     }
     for (unsigned int i = 0; i < phnum; i++) {
@@ -190,17 +179,15 @@ gboolean vmcore_elfcorehdr_read(Dump *dump, const PaprFdh *fdh,
             g_autofree uint8_t *buf = NULL;
 
             if (ph.memsz > ELFCORE_VMCOREINFO_MAX_SIZE - note_total) {
-                HDR_ERROR(QF_ERROR_UNSUPPORTED, "PT_NOTE %u of 0x%"
-                          G_GINT64_MODIFIER "x bytes: the note segments "
-                          "would exceed %u bytes", i, ph.memsz,
-                          ELFCORE_VMCOREINFO_MAX_SIZE);
+                return qf_fail(error, QF_ERROR_UNSUPPORTED, "PT_NOTE %u of 0x%"
+                               G_GINT64_MODIFIER "x bytes: the note segments "
+                               "would exceed %u bytes", i, ph.memsz,
+                               ELFCORE_VMCOREINFO_MAX_SIZE);
             }
             note_total += ph.memsz;
             buf = g_malloc(ph.memsz);
-            if (!dump_read(dump, ph.offset, buf, ph.memsz, &err)) {
-                g_propagate_prefixed_error(error, err, "ELF core header at "
-                                           "0x%" G_GINT64_MODIFIER "x: "
-                                           "PT_NOTE %u: ", addr, i);
+            if (!dump_read(dump, ph.offset, buf, ph.memsz, error)) {
+                g_prefix_error(error, "PT_NOTE %u: ", i);
                 return FALSE;
             }
             data = g_bytes_new_take(g_steal_pointer(&buf), ph.memsz);
@@ -208,5 +195,16 @@ gboolean vmcore_elfcorehdr_read(Dump *dump, const PaprFdh *fdh,
         vmcore_core_header_add(hdr, &ph, data);
     }
     *ret = g_steal_pointer(&hdr);
+    return TRUE;
+}
+
+gboolean vmcore_elfcorehdr_read(Dump *dump, const PaprFdh *fdh,
+                                VmcoreCoreHeader **ret, GError **error)
+{
+    if (!read_header(dump, fdh, ret, error)) {
+        g_prefix_error(error, "ELF core header at 0x%" G_GINT64_MODIFIER
+                       "x: ", fdh->elfcorehdr_addr);
+        return FALSE;
+    }
     return TRUE;
 }

@@ -110,11 +110,6 @@ static gboolean in_ram(const DumpMemRange *ram, size_t n, uint64_t addr,
     return FALSE;
 }
 
-#define IMPLAUSIBLE(...) do { \
-        g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT, __VA_ARGS__); \
-        return FALSE; \
-    } while (0)
-
 gboolean vmcore_registration_plausible(const VmcoreRegistration *reg,
                                        const DumpMemRange *ram,
                                        size_t n_ram, GError **error)
@@ -128,31 +123,36 @@ gboolean vmcore_registration_plausible(const VmcoreRegistration *reg,
     if (fdm->first_offset != PAPR_FDM_HEADER_SIZE ||
         fdm->dd_block_size || fdm->dd_block_offset || fdm->dd_num_blocks ||
         fdm->dd_offset_disk_path || fdm->num_sections < 3) {
-        IMPLAUSIBLE("header is not what Linux registers");
+        return qf_fail(error, QF_ERROR_CORRUPT, "header is not what Linux "
+                       "registers");
     }
     if (cpu->type != PAPR_TYPE_CPU_STATE || cpu->source ||
         cpu->length == 0 || cpu->destination % MIN_PAGE_SIZE) {
-        IMPLAUSIBLE("section 0 is not a CPU state section");
+        return qf_fail(error, QF_ERROR_CORRUPT, "section 0 is not a CPU state "
+                       "section");
     }
     if (add_overflows(cpu->destination, cpu->length) ||
         add_overflows(hpte->destination, hpte->length)) {
-        IMPLAUSIBLE("CPU state or HPTE destination wraps around");
+        return qf_fail(error, QF_ERROR_CORRUPT, "CPU state or HPTE "
+                       "destination wraps around");
     }
     if (hpte->type != PAPR_TYPE_HPTE || hpte->source ||
         hpte->destination != cpu->destination + cpu->length) {
-        IMPLAUSIBLE("section 1 is not an HPTE section after the CPU state");
+        return qf_fail(error, QF_ERROR_CORRUPT, "section 1 is not an HPTE "
+                       "section after the CPU state");
     }
     for (i = 0; i < fdm->num_sections; i++) {
         if (fdm->sections[i].request_flag != PAPR_REQUEST_FLAG) {
-            IMPLAUSIBLE("section %u: request flag 0x%x", i,
-                        fdm->sections[i].request_flag);
+            return qf_fail(error, QF_ERROR_CORRUPT, "section %u: request flag "
+                           "0x%x", i, fdm->sections[i].request_flag);
         }
     }
     next_dest = reg->boot_mem_dest;
     if (next_dest % MIN_PAGE_SIZE ||
         next_dest < hpte->destination + hpte->length) {
-        IMPLAUSIBLE("boot memory copy at 0x%" G_GINT64_MODIFIER "x does not "
-                    "follow the CPU state and HPTE", next_dest);
+        return qf_fail(error, QF_ERROR_CORRUPT, "boot memory copy at 0x%"
+                       G_GINT64_MODIFIER "x does not follow the CPU state and "
+                       "HPTE", next_dest);
     }
     for (i = 2; i < fdm->num_sections; i++) {
         const PaprSection *s = &fdm->sections[i];
@@ -162,14 +162,15 @@ gboolean vmcore_registration_plausible(const VmcoreRegistration *reg,
         }
         if (s->length == 0 || s->source < next_src ||
             (i == 2 && s->source != 0) || s->destination != next_dest) {
-            IMPLAUSIBLE("section %u: real-mode region out of order", i);
+            return qf_fail(error, QF_ERROR_CORRUPT, "section %u: real-mode "
+                           "region out of order", i);
         }
         next_src = s->source + s->length;
         next_dest += s->length;
     }
     if (i - 2 < 1 || i - 2 > LINUX_MAX_BOOT_REGIONS) {
-        IMPLAUSIBLE("%u real-mode regions, Linux registers 1 to %d", i - 2,
-                    LINUX_MAX_BOOT_REGIONS);
+        return qf_fail(error, QF_ERROR_CORRUPT, "%u real-mode regions, Linux "
+                       "registers 1 to %d", i - 2, LINUX_MAX_BOOT_REGIONS);
     }
     if (i < fdm->num_sections) {
         const PaprSection *s = &fdm->sections[i];
@@ -177,26 +178,28 @@ gboolean vmcore_registration_plausible(const VmcoreRegistration *reg,
         if (s->type != PAPR_TYPE_OS_DEFINED ||
             s->length != LINUX_PARAM_AREA_SIZE ||
             s->source != s->destination || i + 1 != fdm->num_sections) {
-            IMPLAUSIBLE("section %u is not a parameter area", i);
+            return qf_fail(error, QF_ERROR_CORRUPT, "section %u is not a "
+                           "parameter area", i);
         }
     }
     if (reg->boot_mem_top > reg->cpu_state_dest) {
-        IMPLAUSIBLE("reserved area at 0x%" G_GINT64_MODIFIER "x is below "
-                    "the top of boot memory 0x%" G_GINT64_MODIFIER "x",
-                    reg->cpu_state_dest, reg->boot_mem_top);
+        return qf_fail(error, QF_ERROR_CORRUPT, "reserved area at 0x%"
+                       G_GINT64_MODIFIER "x is below the top of boot memory "
+                       "0x%" G_GINT64_MODIFIER "x", reg->cpu_state_dest,
+                       reg->boot_mem_top);
     }
     for (i = 0; i < fdm->num_sections; i++) {
         const PaprSection *s = &fdm->sections[i];
 
         if (!in_ram(ram, n_ram, s->destination, s->length)) {
-            IMPLAUSIBLE("section %u: destination 0x%" G_GINT64_MODIFIER
-                        "x+0x%" G_GINT64_MODIFIER "x is not in RAM", i,
-                        s->destination, s->length);
+            return qf_fail(error, QF_ERROR_CORRUPT, "section %u: destination "
+                           "0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER
+                           "x is not in RAM", i, s->destination, s->length);
         }
     }
     if (!in_ram(ram, n_ram, reg->fdh_addr, 8)) {
-        IMPLAUSIBLE("crash-info header at 0x%" G_GINT64_MODIFIER "x is not "
-                    "in RAM", reg->fdh_addr);
+        return qf_fail(error, QF_ERROR_CORRUPT, "crash-info header at 0x%"
+                       G_GINT64_MODIFIER "x is not in RAM", reg->fdh_addr);
     }
     return TRUE;
 }
