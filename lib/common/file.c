@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 gboolean qf_read_file_bounded(const char *path, size_t max,
-                                  char **data, size_t *len, GError **error)
+                              char **data, size_t *len, GError **error)
 {
     struct stat st;
     size_t cap, used = 0;

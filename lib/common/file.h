@@ -23,6 +23,6 @@
  * Returns: TRUE on success; on failure @data and @len are untouched.
  */
 gboolean qf_read_file_bounded(const char *path, size_t max,
-                                  char **data, size_t *len, GError **error);
+                              char **data, size_t *len, GError **error);
 
 #endif /* QF_FILE_H */

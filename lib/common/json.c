@@ -63,7 +63,7 @@ void qf_json_add_bool(JsonBuilder *b, const char *member, gboolean v)
 }
 
 void qf_json_add_strings(JsonBuilder *b, const char *member,
-                             const GPtrArray *a)
+                         const GPtrArray *a)
 {
     qf_json_begin_array(b, member);
     for (guint i = 0; a && i < a->len; i++) {

@@ -47,7 +47,7 @@ void qf_json_add_bool(JsonBuilder *b, const char *member, gboolean v);
  *     @a (char *; NULL gives an empty array)
  */
 void qf_json_add_strings(JsonBuilder *b, const char *member,
-                             const GPtrArray *a);
+                         const GPtrArray *a);
 
 /* Open member @member as an object (close it with json_builder_end_object) */
 void qf_json_begin_object(JsonBuilder *b, const char *member);

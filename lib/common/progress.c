@@ -25,7 +25,7 @@ static char *format_eta(double secs)
 }
 
 char *qf_progress_format(const char *phase, uint64_t done,
-                             uint64_t total, double elapsed_s)
+                         uint64_t total, double elapsed_s)
 {
     double rate = elapsed_s > 0 ? (double)done / elapsed_s : 0;
     g_autofree char *pct = NULL;
@@ -53,7 +53,7 @@ char *qf_progress_format(const char *phase, uint64_t done,
 }
 
 void qf_progress_start(QfProgressMeter *m, const char *phase,
-                           FILE *out)
+                       FILE *out)
 {
     *m = (QfProgressMeter) {
         .phase = phase,
@@ -77,7 +77,7 @@ void qf_progress_update(uint64_t done, uint64_t total, gpointer meter)
         return;
     }
     line = qf_progress_format(m->phase, done, total,
-                                  (now - m->start_us) / 1e6);
+                              (now - m->start_us) / 1e6);
     width = strlen(line);
     fprintf(m->out, "\r%s%*s", line,
             m->last_width > width ? (int)(m->last_width - width) : 0, "");

@@ -18,7 +18,7 @@
 
 /* @done of @total units (bytes) are done; @data is the caller's */
 typedef void (*QfProgressFunc)(uint64_t done, uint64_t total,
-                                   gpointer data);
+                               gpointer data);
 
 /* Redraws at most this often (the last one always) */
 #define QF_PROGRESS_INTERVAL_US  (200 * 1000)
@@ -46,7 +46,7 @@ typedef struct QfProgressMeter {
  * Returns: e.g. "writing:  50%  256.0 MiB/s  ETA 0:02" (g_free())
  */
 char *qf_progress_format(const char *phase, uint64_t done,
-                             uint64_t total, double elapsed_s);
+                         uint64_t total, double elapsed_s);
 
 /**
  * qf_progress_start - begin a phase
@@ -55,7 +55,7 @@ char *qf_progress_format(const char *phase, uint64_t done,
  * @out: (nullable) where to draw (a terminal), NULL for silence
  */
 void qf_progress_start(QfProgressMeter *m, const char *phase,
-                           FILE *out);
+                       FILE *out);
 
 /**
  * qf_progress_update - a QfProgressFunc drawing on a meter

@@ -347,13 +347,13 @@ static JsonNode *execute(QfQmp *q, const char *command, JsonNode *args,
 }
 
 JsonNode *qf_qmp_execute(QfQmp *q, const char *command,
-                             JsonNode *args, GError **error)
+                         JsonNode *args, GError **error)
 {
     return execute(q, command, args, -1, error);
 }
 
 JsonNode *qf_qmp_execute_with_fd(QfQmp *q, const char *command,
-                                     JsonNode *args, int fd, GError **error)
+                                 JsonNode *args, int fd, GError **error)
 {
     if (fd < 0) {
         g_set_error(error, QF_ERROR, QF_ERROR_INVALID_ARG,
@@ -364,7 +364,7 @@ JsonNode *qf_qmp_execute_with_fd(QfQmp *q, const char *command,
 }
 
 gboolean qf_qmp_getfd(QfQmp *q, const char *name, int fd,
-                          GError **error)
+                      GError **error)
 {
     g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
     g_autoptr(JsonObject) o = json_object_new();
@@ -390,7 +390,7 @@ JsonNode *qf_qmp_take_event(QfQmp *q, const char *name)
 }
 
 JsonNode *qf_qmp_wait_event(QfQmp *q, const char *name,
-                                unsigned int timeout_ms, GError **error)
+                            unsigned int timeout_ms, GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     JsonNode *ev = qf_qmp_take_event(q, name);
@@ -420,7 +420,7 @@ JsonNode *qf_qmp_wait_event(QfQmp *q, const char *name,
 }
 
 const char *qf_qmp_version(const QfQmp *q, int *major, int *minor,
-                               int *micro)
+                           int *micro)
 {
     JsonObject *qmp = object_of(q->greeting);
     JsonObject *version, *qemu;
@@ -472,7 +472,7 @@ void qf_qmp_free(QfQmp *q)
 }
 
 QfQmp *qf_qmp_connect(const char *socket_path, unsigned int timeout_s,
-                              GError **error)
+                      GError **error)
 {
     g_autoptr(GSocketClient) client = g_socket_client_new();
     g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(socket_path);

@@ -40,7 +40,7 @@ typedef struct QfQmp QfQmp;
  * Returns: the connection (qf_qmp_free()), or NULL
  */
 QfQmp *qf_qmp_connect(const char *socket_path, unsigned int timeout_s,
-                              GError **error);
+                      GError **error);
 
 /* Close the connection (if open) and free it; NULL is fine */
 void qf_qmp_free(QfQmp *q);
@@ -60,7 +60,7 @@ const char *qf_qmp_where(const QfQmp *q);
  *     the greeting had no version (left 0)
  */
 const char *qf_qmp_version(const QfQmp *q, int *major, int *minor,
-                               int *micro);
+                           int *micro);
 
 /**
  * qf_qmp_execute - run a command and wait for its reply
@@ -80,7 +80,7 @@ const char *qf_qmp_version(const QfQmp *q, int *major, int *minor,
  *     commands), or NULL
  */
 JsonNode *qf_qmp_execute(QfQmp *q, const char *command,
-                             JsonNode *args, GError **error);
+                         JsonNode *args, GError **error);
 
 /**
  * qf_qmp_execute_with_fd - as qf_qmp_execute(), sending @fd along
@@ -93,7 +93,7 @@ JsonNode *qf_qmp_execute(QfQmp *q, const char *command,
  * Returns: (transfer full) the "return" value, or NULL
  */
 JsonNode *qf_qmp_execute_with_fd(QfQmp *q, const char *command,
-                                     JsonNode *args, int fd, GError **error);
+                                 JsonNode *args, int fd, GError **error);
 
 /**
  * qf_qmp_getfd - give QEMU a file descriptor under a name
@@ -103,7 +103,7 @@ JsonNode *qf_qmp_execute_with_fd(QfQmp *q, const char *command,
  * @error: as qf_qmp_execute()
  */
 gboolean qf_qmp_getfd(QfQmp *q, const char *name, int fd,
-                          GError **error);
+                      GError **error);
 
 /**
  * qf_qmp_error_class - QEMU's error class of the last refused command
@@ -141,7 +141,7 @@ JsonNode *qf_qmp_take_event(QfQmp *q, const char *name);
  *     none came in time
  */
 JsonNode *qf_qmp_wait_event(QfQmp *q, const char *name,
-                                unsigned int timeout_ms, GError **error);
+                            unsigned int timeout_ms, GError **error);
 
 /**
  * qf_qmp_event_name - the name of an event from this module

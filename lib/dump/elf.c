@@ -157,7 +157,7 @@ static gboolean phdr_count(Elf *elf, const GElf_Ehdr *eh, size_t shnum,
         return FALSE;
     }
     if (!qf_span_ok(size, eh->e_phoff,
-                        (uint64_t)phnum * sizeof(Elf64_Phdr))) {
+                    (uint64_t)phnum * sizeof(Elf64_Phdr))) {
         g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
                     "%zu program headers at 0x%" G_GINT64_MODIFIER "x end "
                     "beyond the end of the file (0x%" G_GINT64_MODIFIER
@@ -275,8 +275,8 @@ out:
 }
 
 static DumpProbe elf_probe(const DumpFile *file,
-                             const DumpOptions *opts, void **state,
-                             GError **error)
+                           const DumpOptions *opts, void **state,
+                           GError **error)
 {
     ElfState *s;
 

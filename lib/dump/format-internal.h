@@ -30,8 +30,8 @@ typedef struct DumpFormat {
      * file name (the caller prefixes it).
      */
     DumpProbe (*probe)(const DumpFile *file,
-                         const DumpOptions *opts, void **state,
-                         GError **error);
+                       const DumpOptions *opts, void **state,
+                       GError **error);
     /* Sorted, non-overlapping ranges; valid until cleanup */
     const DumpMemRange *(*ranges)(void *state, size_t *n);
     /*

@@ -79,8 +79,8 @@ static gboolean bad_data(GError **error, uint32_t flag, size_t in_len,
 }
 
 gboolean dump_kdump_decompress(uint32_t flag, const uint8_t *in,
-                                 size_t in_len, uint8_t *out, size_t out_len,
-                                 GError **error)
+                               size_t in_len, uint8_t *out, size_t out_len,
+                               GError **error)
 {
     if (!dump_kdump_compression_supported(flag)) {
         const char *name = dump_kdump_compression_name(flag);
@@ -142,7 +142,7 @@ gboolean dump_kdump_decompress(uint32_t flag, const uint8_t *in,
 }
 
 DumpKdumpCompressor *dump_kdump_compressor_new(uint32_t flag,
-                                                   size_t page_size)
+                                               size_t page_size)
 {
     DumpKdumpCompressor *c;
 
@@ -182,7 +182,7 @@ void dump_kdump_compressor_free(DumpKdumpCompressor *c)
 }
 
 const uint8_t *dump_kdump_compress(DumpKdumpCompressor *c,
-                                     const uint8_t *page, size_t *len)
+                                   const uint8_t *page, size_t *len)
 {
     size_t n = 0;
 

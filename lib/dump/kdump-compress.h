@@ -29,14 +29,14 @@ gboolean dump_kdump_compression_supported(uint32_t flag);
  *     @out_len bytes
  */
 gboolean dump_kdump_decompress(uint32_t flag, const uint8_t *in,
-                                 size_t in_len, uint8_t *out, size_t out_len,
-                                 GError **error);
+                               size_t in_len, uint8_t *out, size_t out_len,
+                               GError **error);
 
 typedef struct DumpKdumpCompressor DumpKdumpCompressor;
 
 /* A compressor for pages of @page_size bytes; NULL if @flag unsupported */
 DumpKdumpCompressor *dump_kdump_compressor_new(uint32_t flag,
-                                                   size_t page_size);
+                                               size_t page_size);
 void dump_kdump_compressor_free(DumpKdumpCompressor *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DumpKdumpCompressor,
                               dump_kdump_compressor_free)
@@ -47,6 +47,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DumpKdumpCompressor,
  * result would not be smaller than the page (store it raw then).
  */
 const uint8_t *dump_kdump_compress(DumpKdumpCompressor *c,
-                                     const uint8_t *page, size_t *len);
+                                   const uint8_t *page, size_t *len);
 
 #endif /* DUMP_KDUMP_COMPRESS_H */

@@ -89,8 +89,8 @@ static gboolean check_header(const uint8_t *map, uint64_t size,
 }
 
 gboolean dump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
-                                   const char *near, int *ret_fd,
-                                   uint64_t *ret_size, GError **error)
+                                 const char *near, int *ret_fd,
+                                 uint64_t *ret_size, GError **error)
 {
     uint64_t pos = KDUMP_FLAT_HDR_SIZE;
     uint64_t end = 0;

@@ -40,7 +40,7 @@ gboolean dump_kdump_flat_detect(const uint8_t *map, uint64_t size);
  *     QF_ERROR_IO when the temporary file cannot be written
  */
 gboolean dump_kdump_flat_rebuild(const uint8_t *map, uint64_t size,
-                                   const char *near, int *ret_fd,
-                                   uint64_t *ret_size, GError **error);
+                                 const char *near, int *ret_fd,
+                                 uint64_t *ret_size, GError **error);
 
 #endif /* DUMP_KDUMP_FLAT_H */

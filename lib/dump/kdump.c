@@ -280,7 +280,7 @@ static gboolean kdump_notes(KdumpState *s, GError **error)
 
         /* QEMU sets no offset_vmcoreinfo without the guest's note */
         s->vmcoreinfo = elfcore_vmcoreinfo_from_notes(p, n, s->big_endian, 0,
-                                                     NULL);
+                                                      NULL);
     }
     return TRUE;
 }
@@ -498,11 +498,11 @@ static gboolean kdump_check_data(KdumpState *s, GError **error)
 }
 
 static DumpProbe kdump_probe(const DumpFile *file,
-                               const DumpOptions *opts, void **state,
-                               GError **error)
+                             const DumpOptions *opts, void **state,
+                             GError **error)
 {
     gboolean flat = file->map && dump_kdump_flat_detect(file->map,
-                                                          file->size);
+                                                        file->size);
     KdumpState *s;
 
     if (opts->raw) {
@@ -587,8 +587,8 @@ static const uint8_t *cached_page(KdumpState *s, const PageDesc *pd,
     }
     c->offset = 0;
     if (!dump_kdump_decompress(pd->flags & KDUMP_COMPRESSION_MASK,
-                                 s->map + pd->offset, pd->size, c->data,
-                                 s->block_size, error)) {
+                               s->map + pd->offset, pd->size, c->data,
+                               s->block_size, error)) {
         return NULL;
     }
     c->offset = pd->offset;
@@ -641,8 +641,8 @@ static gboolean kdump_read(void *state, const DumpMemRange *r,
             if (n == s->block_size) {
                 if (!dump_kdump_decompress(pd.flags &
                                              KDUMP_COMPRESSION_MASK,
-                                             s->map + pd.offset, pd.size,
-                                             out, n, &err)) {
+                                           s->map + pd.offset, pd.size,
+                                           out, n, &err)) {
                     src = NULL;
                 } else {
                     src = out;

@@ -80,7 +80,7 @@ static gboolean check_vm(QfQmp *q, DumpQmpInfo *info,
                          GError **error)
 {
     g_autoptr(JsonNode) st = qf_qmp_execute(q, "query-status", NULL,
-                                                error);
+                                            error);
     g_autoptr(JsonNode) mem = NULL;
     g_autofree char *dump = NULL;
     uint64_t done = 0, total = 0;
@@ -259,7 +259,7 @@ static gboolean follow(QfQmp *q, const DumpQmpOptions *opts,
         }
         /* failed (or none: it never started): the event has the reason */
         ev = qf_qmp_wait_event(q, "DUMP_COMPLETED", EVENT_GRACE_MS,
-                                   NULL);
+                               NULL);
         if (ev && !completed_ok(q, ev, opts->tmpdir, error)) {
             return FALSE;
         }
@@ -272,7 +272,7 @@ static gboolean follow(QfQmp *q, const DumpQmpOptions *opts,
 }
 
 int dump_qmp_acquire(QfQmp *q, const DumpQmpOptions *opts,
-                    DumpQmpInfo *info, GError **error)
+                     DumpQmpInfo *info, GError **error)
 {
     g_autofree char *fdname = g_strdup_printf("fadump-dump-%d",
                                               (int)getpid());

@@ -61,6 +61,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DumpQmpInfo, dump_qmp_info_clear)
  *     nothing is left in @opts->tmpdir.
  */
 int dump_qmp_acquire(QfQmp *q, const DumpQmpOptions *opts,
-                    DumpQmpInfo *info, GError **error);
+                     DumpQmpInfo *info, GError **error);
 
 #endif /* DUMP_QMP_H */

@@ -13,8 +13,8 @@ typedef struct RawState {
 } RawState;
 
 static DumpProbe raw_probe(const DumpFile *file,
-                             const DumpOptions *opts, void **state,
-                             GError **error)
+                           const DumpOptions *opts, void **state,
+                           GError **error)
 {
     RawState *s;
 

@@ -229,7 +229,7 @@ const DumpMemRange *dump_ranges(const Dump *dump, size_t *n)
 
 /* The range holding @paddr, or NULL */
 static const DumpMemRange *find_range(const Dump *dump,
-                                        uint64_t paddr)
+                                      uint64_t paddr)
 {
     size_t lo = 0, hi = dump->n_ranges;
 
@@ -249,7 +249,7 @@ static const DumpMemRange *find_range(const Dump *dump,
 }
 
 uint64_t dump_readable(const Dump *dump, uint64_t paddr,
-                              uint64_t max)
+                       uint64_t max)
 {
     uint64_t done = 0;
 
@@ -271,7 +271,7 @@ uint64_t dump_readable(const Dump *dump, uint64_t paddr,
 }
 
 gboolean dump_covers(const Dump *dump, uint64_t paddr,
-                            uint64_t len)
+                     uint64_t len)
 {
     return dump_readable(dump, paddr, len) == len;
 }
@@ -331,7 +331,7 @@ static void file_locate(const DumpFile *file, const DumpMemRange *r,
 }
 
 gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
-                          size_t len, GError **error)
+                   size_t len, GError **error)
 {
     uint8_t *out = buf;
 
@@ -362,7 +362,7 @@ gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
 }
 
 gboolean dump_extent(Dump *dump, uint64_t paddr, uint64_t len,
-                            DumpExtent *ret, GError **error)
+                     DumpExtent *ret, GError **error)
 {
     const DumpMemRange *r = find_range(dump, paddr);
 

@@ -113,14 +113,14 @@ const DumpMemRange *dump_ranges(const Dump *dump, size_t *n);
  * dump_covers - whether the dump holds [@paddr, @paddr + @len)
  */
 gboolean dump_covers(const Dump *dump, uint64_t paddr,
-                            uint64_t len);
+                     uint64_t len);
 
 /*
  * How many of the @max bytes from @paddr the dump holds contiguously
  * (0 when @paddr is not in it); never wraps past 2^64.
  */
 uint64_t dump_readable(const Dump *dump, uint64_t paddr,
-                              uint64_t max);
+                       uint64_t max);
 
 /**
  * dump_read - read guest physical memory
@@ -134,7 +134,7 @@ uint64_t dump_readable(const Dump *dump, uint64_t paddr,
  * Returns: TRUE when all @len bytes were read; @buf is undefined otherwise
  */
 gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
-                          size_t len, GError **error);
+                   size_t len, GError **error);
 
 /**
  * dump_extent - where the memory at @paddr is stored
@@ -149,7 +149,7 @@ gboolean dump_read(Dump *dump, uint64_t paddr, void *buf,
  * Returns: TRUE with @ret filled; FALSE with @error set
  */
 gboolean dump_extent(Dump *dump, uint64_t paddr, uint64_t len,
-                            DumpExtent *ret, GError **error);
+                     DumpExtent *ret, GError **error);
 
 /*
  * The dump's ranges with adjacent ones joined: guest RAM as one list of

@@ -35,8 +35,8 @@ static void put_padded(GByteArray *out, const void *data, uint32_t len)
 }
 
 void elfcore_note_append(GByteArray *out, gboolean big_endian,
-                        const char *name, uint32_t type, const void *desc,
-                        uint32_t descsz)
+                         const char *name, uint32_t type, const void *desc,
+                         uint32_t descsz)
 {
     uint32_t namesz = strlen(name) + 1;
 
@@ -62,7 +62,7 @@ static gboolean note_header(const uint8_t *buf, uint64_t len, uint64_t off,
 }
 
 uint64_t elfcore_notes_real_size(const uint8_t *buf, uint64_t len,
-                                gboolean big_endian, gboolean *dropped)
+                                 gboolean big_endian, gboolean *dropped)
 {
     uint64_t real = 0;
     ElfcoreNote n;
@@ -85,7 +85,7 @@ uint64_t elfcore_notes_real_size(const uint8_t *buf, uint64_t len,
 }
 
 GArray *elfcore_notes_parse(const uint8_t *buf, uint64_t len,
-                           gboolean big_endian)
+                            gboolean big_endian)
 {
     GArray *notes = g_array_new(FALSE, TRUE, sizeof(ElfcoreNote));
     uint64_t off = 0;

@@ -29,8 +29,8 @@ uint64_t elfcore_note_size(uint32_t namesz, uint32_t descsz);
 
 /* Append a note to @out, as append_elf_note() does */
 void elfcore_note_append(GByteArray *out, gboolean big_endian,
-                        const char *name, uint32_t type, const void *desc,
-                        uint32_t descsz);
+                         const char *name, uint32_t type, const void *desc,
+                         uint32_t descsz);
 
 /**
  * elfcore_notes_real_size - the bytes of notes in a PT_NOTE segment the
@@ -44,13 +44,13 @@ void elfcore_note_append(GByteArray *out, gboolean big_endian,
  * Returns: the summed size of the notes before the first with n_namesz 0
  */
 uint64_t elfcore_notes_real_size(const uint8_t *buf, uint64_t len,
-                                gboolean big_endian, gboolean *dropped);
+                                 gboolean big_endian, gboolean *dropped);
 
 /*
  * The notes of a blob, walked as above; pointers into @buf.  g_array_unref.
  */
 GArray *elfcore_notes_parse(const uint8_t *buf, uint64_t len,
-                           gboolean big_endian);
+                            gboolean big_endian);
 
 /* Whether a note's name is @name (n_namesz counts the NUL) */
 gboolean elfcore_note_is(const ElfcoreNote *note, const char *name);

@@ -10,8 +10,8 @@
 #include "common/error.h"
 
 char *elfcore_vmcoreinfo_from_notes(const uint8_t *buf, uint64_t len,
-                                   gboolean big_endian, uint64_t addr,
-                                   GError **error)
+                                    gboolean big_endian, uint64_t addr,
+                                    GError **error)
 {
     g_autoptr(GArray) notes = elfcore_notes_parse(buf, len, big_endian);
 
@@ -47,7 +47,7 @@ char *elfcore_vmcoreinfo_get(const char *text, const char *key)
 }
 
 gboolean elfcore_vmcoreinfo_page_size(const char *text, uint64_t *ret,
-                                     GError **error)
+                                      GError **error)
 {
     g_autofree char *v = elfcore_vmcoreinfo_get(text, "PAGESIZE");
     guint64 n;
@@ -90,7 +90,7 @@ static gboolean get_unsigned(const char *text, const char *key, guint base,
 }
 
 gboolean elfcore_vmcoreinfo_symbol(const char *text, const char *name,
-                                  uint64_t *ret, GError **error)
+                                   uint64_t *ret, GError **error)
 {
     g_autofree char *key = g_strdup_printf("SYMBOL(%s)", name);
 
@@ -98,7 +98,7 @@ gboolean elfcore_vmcoreinfo_symbol(const char *text, const char *name,
 }
 
 gboolean elfcore_vmcoreinfo_number(const char *text, const char *key,
-                                  uint64_t *ret, GError **error)
+                                   uint64_t *ret, GError **error)
 {
     return get_unsigned(text, key, 10, ret, error);
 }

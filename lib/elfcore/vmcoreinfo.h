@@ -26,8 +26,8 @@
  * Returns: the text, NUL-terminated (g_free), or NULL
  */
 char *elfcore_vmcoreinfo_from_notes(const uint8_t *buf, uint64_t len,
-                                   gboolean big_endian, uint64_t addr,
-                                   GError **error);
+                                    gboolean big_endian, uint64_t addr,
+                                    GError **error);
 
 /* The value of @key ("PAGESIZE", "SYMBOL(_stext)"), or NULL; g_free() */
 char *elfcore_vmcoreinfo_get(const char *text, const char *key);
@@ -38,7 +38,7 @@ char *elfcore_vmcoreinfo_get(const char *text, const char *key);
  *     is not a power of two from 4 KiB to 1 MiB
  */
 gboolean elfcore_vmcoreinfo_page_size(const char *text, uint64_t *ret,
-                                     GError **error);
+                                      GError **error);
 
 /**
  * elfcore_vmcoreinfo_symbol - the address of SYMBOL(@name)= (hex, no 0x)
@@ -49,7 +49,7 @@ gboolean elfcore_vmcoreinfo_page_size(const char *text, uint64_t *ret,
  *     is not a hexadecimal number
  */
 gboolean elfcore_vmcoreinfo_symbol(const char *text, const char *name,
-                                  uint64_t *ret, GError **error);
+                                   uint64_t *ret, GError **error);
 
 /**
  * elfcore_vmcoreinfo_number - a decimal value: SIZE(x)=, OFFSET(x.y)=,
@@ -61,6 +61,6 @@ gboolean elfcore_vmcoreinfo_symbol(const char *text, const char *name,
  *     is not a non-negative decimal number
  */
 gboolean elfcore_vmcoreinfo_number(const char *text, const char *key,
-                                  uint64_t *ret, GError **error);
+                                   uint64_t *ret, GError **error);
 
 #endif /* ELFCORE_VMCOREINFO_H */

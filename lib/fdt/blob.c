@@ -149,7 +149,7 @@ static gboolean check_layout(const char *origin, const uint8_t *p,
     if (!qf_span_ok(l->totalsize, l->off_struct, l->size_struct)) {
         what = "structure block";
     } else if (!qf_span_ok(l->totalsize, l->off_strings,
-                               l->size_strings)) {
+                           l->size_strings)) {
         what = "strings block";
     }
     if (what) {
@@ -325,7 +325,7 @@ static gboolean check_structure(const char *origin, const uint8_t *blob,
 }
 
 DtBlob *dt_new_from_data(const void *data, size_t len,
-                                    const char *origin, GError **error)
+                         const char *origin, GError **error)
 {
     g_autoptr(DtBlob) fdt = NULL;
     DtbLayout l;
@@ -372,14 +372,14 @@ DtBlob *dt_load_file(const char *path, GError **error)
     size_t len;
 
     if (!qf_read_file_bounded(path, DT_MAX_SIZE, &data, &len,
-                                  error)) {
+                              error)) {
         return NULL;
     }
     return dt_new_from_data(data, len, path, error);
 }
 
 gboolean dt_save_file(const DtBlob *fdt, const char *path,
-                              GError **error)
+                      GError **error)
 {
     g_autoptr(GError) err = NULL;
 

@@ -41,7 +41,7 @@ typedef struct DtBlob {
  * Returns: the tree, or NULL with @error set.
  */
 DtBlob *dt_new_from_data(const void *data, size_t len,
-                                    const char *origin, GError **error);
+                         const char *origin, GError **error);
 
 /**
  * dt_load_file - read and validate a DTB file
@@ -63,7 +63,7 @@ DtBlob *dt_load_file(const char *path, GError **error);
  * Returns: TRUE on success.
  */
 gboolean dt_save_file(const DtBlob *fdt, const char *path,
-                              GError **error);
+                      GError **error);
 
 void dt_free(DtBlob *fdt);
 

@@ -165,7 +165,7 @@ static void check_presence(Ctx *c, int rtas_off)
 
     for (guint i = 0; i < G_N_ELEMENTS(together); i++) {
         have[i] = dt_getprop(c->fdt, rtas_off, together[i],
-                                     NULL) != NULL;
+                             NULL) != NULL;
         n_have += have[i];
     }
     if (n_have && n_have < G_N_ELEMENTS(together)) {
@@ -193,12 +193,12 @@ static void check_presence(Ctx *c, int rtas_off)
     }
     if (have[0]) {
         if (!dt_getprop(c->fdt, rtas_off, DT_PROP_OS_TERM,
-                                NULL)) {
+                        NULL)) {
             problem(c, "/rtas", DT_PROP_OS_TERM, "missing: the OS has"
                     " no call to trigger the dump with");
         }
         if (!dt_getprop(c->fdt, rtas_off, DT_PROP_EXT_OS_TERM,
-                                NULL)) {
+                        NULL)) {
             problem(c, "/rtas", DT_PROP_EXT_OS_TERM, "missing: Linux"
                     " does not call ibm,os-term without it, so the dump is"
                     " never triggered");
@@ -276,7 +276,7 @@ static void check_sizes(Ctx *c, int rtas_off)
     gboolean cpu_seen = FALSE, hpte_seen = FALSE;
     int len;
     const uint8_t *v = dt_getprop(c->fdt, rtas_off,
-                                          DT_PROP_SIZES, &len);
+                                  DT_PROP_SIZES, &len);
 
     if (!v) {
         return;
@@ -335,7 +335,7 @@ static void check_version(Ctx *c, int rtas_off)
     uint16_t min, max;
     int len;
     const uint8_t *v = dt_getprop(c->fdt, rtas_off,
-                                          DT_PROP_VERSION, &len);
+                                  DT_PROP_VERSION, &len);
 
     if (!v) {
         return;
@@ -411,7 +411,7 @@ static void check_section_memory(Ctx *c, const PaprFdm *fdm,
         return;
     }
     if (s->length && !dt_memory_contains(&c->mem, s->destination,
-                                                 s->length)) {
+                                         s->length)) {
         problem(c, "/rtas", DT_PROP_KERNEL_DUMP, "%s: destination"
                 " [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x)"
                 " is not inside the memory nodes", name, s->destination,
@@ -625,10 +625,10 @@ DtCheckReport *dt_check(const DtBlob *fdt, GArray *index)
     check_placement(&c, rtas_off);
     if (rtas_off >= 0) {
         c.report->offered = dt_getprop(fdt, rtas_off,
-                                               DT_PROP_TOKEN, NULL) != NULL;
+                                       DT_PROP_TOKEN, NULL) != NULL;
         c.report->dump_active = dt_getprop(fdt, rtas_off,
-                                                   DT_PROP_KERNEL_DUMP,
-                                                   NULL) != NULL;
+                                           DT_PROP_KERNEL_DUMP,
+                                           NULL) != NULL;
         read_platform(&c);
         check_presence(&c, rtas_off);
         check_tokens(&c, rtas_off);

@@ -44,7 +44,7 @@ const char *dt_value_kind_name(DtValueKind kind)
 }
 
 gboolean dt_decode_token(const uint8_t *raw, int len, uint32_t *token,
-                             GError **error)
+                         GError **error)
 {
     if (len != 4) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
@@ -56,7 +56,7 @@ gboolean dt_decode_token(const uint8_t *raw, int len, uint32_t *token,
 }
 
 gboolean dt_decode_dump_sizes(const uint8_t *raw, int len,
-                                  GArray **sizes, GError **error)
+                              GArray **sizes, GError **error)
 {
     GArray *s;
 
@@ -82,8 +82,8 @@ gboolean dt_decode_dump_sizes(const uint8_t *raw, int len,
 }
 
 gboolean dt_decode_dump_version(const uint8_t *raw, int len,
-                                    uint16_t *min, uint16_t *max,
-                                    GError **error)
+                                uint16_t *min, uint16_t *max,
+                                GError **error)
 {
     if (len != 4) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
@@ -96,8 +96,8 @@ gboolean dt_decode_dump_version(const uint8_t *raw, int len,
 }
 
 gboolean dt_decode_lrdr_capacity(const uint8_t *raw, int len,
-                                     DtLrdrCapacity *ret,
-                                     GError **error)
+                                 DtLrdrCapacity *ret,
+                                 GError **error)
 {
     if (len < 20) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
@@ -207,7 +207,7 @@ static gboolean decode_known(const DtDecodeCtx *ctx, DtValue *v)
     if (!strcmp(name, "reg") && ctx->reg_cells_known && v->len > 0) {
         /* Cell counts this code does not read: shown as cells */
         if (dt_parse_reg(v->raw, v->len, ctx->addr_cells,
-                                 ctx->size_cells, &v->u.reg.ranges, &err)) {
+                         ctx->size_cells, &v->u.reg.ranges, &err)) {
             v->kind = DT_VALUE_REG;
             v->u.reg.size_cells = ctx->size_cells;
             return TRUE;
@@ -221,7 +221,7 @@ static gboolean decode_known(const DtDecodeCtx *ctx, DtValue *v)
 }
 
 DtValue *dt_value_decode(const DtDecodeCtx *ctx, const char *name,
-                                 const uint8_t *raw, int len)
+                         const uint8_t *raw, int len)
 {
     DtValue *v = g_new0(DtValue, 1);
 
@@ -271,7 +271,7 @@ void dt_value_free(DtValue *v)
 }
 
 void dt_decode_ctx_for_node(const DtBlob *fdt, GArray *index, int i,
-                                gboolean raw, DtDecodeCtx *ctx)
+                            gboolean raw, DtDecodeCtx *ctx)
 {
     const DtNode *n = dt_node(index, i);
 

@@ -89,7 +89,7 @@ typedef struct DtDecodeCtx {
  * Returns: the decoded value; dt_value_free() frees it.
  */
 DtValue *dt_value_decode(const DtDecodeCtx *ctx, const char *name,
-                                 const uint8_t *raw, int len);
+                         const uint8_t *raw, int len);
 
 void dt_value_free(DtValue *v);
 
@@ -113,7 +113,7 @@ const char *dt_value_kind_name(DtValueKind kind);
  * Returns: TRUE on success.
  */
 gboolean dt_decode_token(const uint8_t *raw, int len, uint32_t *token,
-                             GError **error);
+                         GError **error);
 
 /**
  * dt_decode_dump_sizes - ibm,configure-kernel-dump-sizes
@@ -126,7 +126,7 @@ gboolean dt_decode_token(const uint8_t *raw, int len, uint32_t *token,
  * Returns: TRUE on success.
  */
 gboolean dt_decode_dump_sizes(const uint8_t *raw, int len,
-                                  GArray **sizes, GError **error);
+                              GArray **sizes, GError **error);
 
 /**
  * dt_decode_dump_version - ibm,configure-kernel-dump-version
@@ -139,8 +139,8 @@ gboolean dt_decode_dump_sizes(const uint8_t *raw, int len,
  * Returns: TRUE on success.
  */
 gboolean dt_decode_dump_version(const uint8_t *raw, int len,
-                                    uint16_t *min, uint16_t *max,
-                                    GError **error);
+                                uint16_t *min, uint16_t *max,
+                                GError **error);
 
 /**
  * dt_decode_lrdr_capacity - ibm,lrdr-capacity
@@ -152,8 +152,8 @@ gboolean dt_decode_dump_version(const uint8_t *raw, int len,
  * Returns: TRUE on success.
  */
 gboolean dt_decode_lrdr_capacity(const uint8_t *raw, int len,
-                                     DtLrdrCapacity *ret,
-                                     GError **error);
+                                 DtLrdrCapacity *ret,
+                                 GError **error);
 
 /**
  * dt_decode_ctx_for_node - where the properties of a node sit
@@ -165,6 +165,6 @@ gboolean dt_decode_lrdr_capacity(const uint8_t *raw, int len,
  *     #address-cells and #size-cells are readable
  */
 void dt_decode_ctx_for_node(const DtBlob *fdt, GArray *index, int i,
-                                gboolean raw, DtDecodeCtx *ctx);
+                            gboolean raw, DtDecodeCtx *ctx);
 
 #endif /* DT_DECODE_H */

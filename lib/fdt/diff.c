@@ -84,7 +84,7 @@ static const char *node_key(const Side *s, int i)
 }
 
 static DtValue *decode(const Side *s, int node, const DtProp *p,
-                           gboolean raw)
+                       gboolean raw)
 {
     DtDecodeCtx ctx;
 
@@ -93,7 +93,7 @@ static DtValue *decode(const Side *s, int node, const DtProp *p,
 }
 
 static DtDiffEntry *add_entry(DtDiff *d, DtDiffKind kind,
-                                  const char *path, const char *property)
+                              const char *path, const char *property)
 {
     DtDiffEntry *e = g_new0(DtDiffEntry, 1);
 
@@ -121,7 +121,7 @@ static void lone_nodes(DtDiff *d, const Side *from, const Side *other,
         e = add_entry(d, kind, dt_node(from->index, i)->path, NULL);
         e->descendants = (unsigned int)(end - i - 1);
         props = dt_props(from->fdt,
-                                 dt_node(from->index, i)->offset);
+                         dt_node(from->index, i)->offset);
         e->properties = props->len;
         i = end;
     }
@@ -197,7 +197,7 @@ static void compare_props(DtDiff *d, const Side *a, int ai,
 
         if (!nth_prop(in_a, q->name, seen(count, q->name))) {
             DtDiffEntry *e = add_entry(d, DT_DIFF_PROP_ADDED, path,
-                                           q->name);
+                                       q->name);
 
             e->new_value = decode(b, bi, q, raw);
         }
@@ -226,8 +226,8 @@ static gint entry_cmp(gconstpointer pa, gconstpointer pb)
 }
 
 DtDiff *dt_diff(const DtBlob *a, GArray *ia, int a_root,
-                            const DtBlob *b, GArray *ib, int b_root,
-                            gboolean raw)
+                const DtBlob *b, GArray *ib, int b_root,
+                gboolean raw)
 {
     DtDiff *d = g_new0(DtDiff, 1);
     Side sa, sb;

@@ -52,8 +52,8 @@ typedef struct DtDiff {
  * Returns: the differences (none: equal); dt_diff_free() frees them.
  */
 DtDiff *dt_diff(const DtBlob *a, GArray *ia, int a_root,
-                            const DtBlob *b, GArray *ib, int b_root,
-                            gboolean raw);
+                const DtBlob *b, GArray *ib, int b_root,
+                gboolean raw);
 
 void dt_diff_free(DtDiff *diff);
 

@@ -143,7 +143,7 @@ static DirNode *read_node(Reader *r, const char *path, const char *name,
 
             p->name = g_strdup(ename);
             if (!qf_read_file_bounded(epath, (size_t)MIN(r->budget,
-                                                             G_MAXINT),
+                                                         G_MAXINT),
                                           &p->value, &p->len, error)) {
                 prop_free(p);
                 node_free(node);

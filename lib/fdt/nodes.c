@@ -84,7 +84,7 @@ GArray *dt_index(const DtBlob *fdt, GError **error)
 }
 
 int dt_index_lookup(const DtBlob *fdt, GArray *index,
-                            const char *path, GError **error)
+                    const char *path, GError **error)
 {
     int offset;
 
@@ -133,7 +133,7 @@ GArray *dt_props(const DtBlob *fdt, int offset)
 }
 
 const uint8_t *dt_getprop(const DtBlob *fdt, int offset,
-                                  const char *name, int *len)
+                          const char *name, int *len)
 {
     const uint8_t *v;
     int l;
@@ -152,8 +152,8 @@ const uint8_t *dt_getprop(const DtBlob *fdt, int offset,
 }
 
 gboolean dt_node_cells(const DtBlob *fdt, int offset,
-                               const char *name, uint32_t dflt,
-                               uint32_t *cells, GError **error)
+                       const char *name, uint32_t dflt,
+                       uint32_t *cells, GError **error)
 {
     int len;
     const uint8_t *v = dt_getprop(fdt, offset, name, &len);
@@ -180,7 +180,7 @@ gboolean dt_node_cells(const DtBlob *fdt, int offset,
 }
 
 gboolean dt_node_is_type(const DtBlob *fdt, int offset,
-                                 const char *type)
+                         const char *type)
 {
     int len;
     const uint8_t *v = dt_getprop(fdt, offset, "device_type", &len);

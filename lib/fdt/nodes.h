@@ -55,7 +55,7 @@ GArray *dt_index(const DtBlob *fdt, GError **error);
  * Returns: the node's position in @index, or -1 with @error set.
  */
 int dt_index_lookup(const DtBlob *fdt, GArray *index,
-                            const char *path, GError **error);
+                    const char *path, GError **error);
 
 /**
  * dt_subtree_end - The position in @index just past the last
@@ -95,7 +95,7 @@ GArray *dt_props(const DtBlob *fdt, int offset);
  * Returns: the value, or NULL when the node has no such property.
  */
 const uint8_t *dt_getprop(const DtBlob *fdt, int offset,
-                                  const char *name, int *len);
+                          const char *name, int *len);
 
 /**
  * dt_node_cells - read #address-cells or #size-cells of a node
@@ -110,8 +110,8 @@ const uint8_t *dt_getprop(const DtBlob *fdt, int offset,
  * Returns: TRUE on success.
  */
 gboolean dt_node_cells(const DtBlob *fdt, int offset,
-                               const char *name, uint32_t dflt,
-                               uint32_t *cells, GError **error);
+                       const char *name, uint32_t dflt,
+                       uint32_t *cells, GError **error);
 
 /**
  * dt_node_is_type - The node's "device_type" is @type
@@ -119,6 +119,6 @@ gboolean dt_node_cells(const DtBlob *fdt, int offset,
  * Cannot fail.
  */
 gboolean dt_node_is_type(const DtBlob *fdt, int offset,
-                                 const char *type);
+                         const char *type);
 
 #endif /* DT_NODES_H */

@@ -18,8 +18,8 @@ static uint64_t read_cells(const uint8_t *p, uint32_t cells)
 }
 
 gboolean dt_parse_reg(const uint8_t *value, int len,
-                              uint32_t addr_cells, uint32_t size_cells,
-                              GArray **ranges, GError **error)
+                      uint32_t addr_cells, uint32_t size_cells,
+                      GArray **ranges, GError **error)
 {
     g_autoptr(GArray) r = NULL;
     size_t entry;
@@ -115,7 +115,7 @@ static GArray *merge_ranges(GArray *ranges, uint64_t *total)
 }
 
 gboolean dt_memory(const DtBlob *fdt, GArray *index,
-                           DtMemory *mem, GError **error)
+                   DtMemory *mem, GError **error)
 {
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(DtMemRange));
     uint32_t ac, sc;
@@ -166,14 +166,14 @@ void dt_memory_clear(DtMemory *mem)
 }
 
 gboolean dt_memory_contains(const DtMemory *mem,
-                                    uint64_t start, uint64_t len)
+                            uint64_t start, uint64_t len)
 {
     if (!mem->merged) {
         return FALSE;
     }
     for (guint i = 0; i < mem->merged->len; i++) {
         const DtMemRange *r = &g_array_index(mem->merged,
-                                                 DtMemRange, i);
+                                             DtMemRange, i);
 
         if (start >= r->start &&
             qf_span_ok(r->size, start - r->start, len ? len : 1)) {
@@ -184,7 +184,7 @@ gboolean dt_memory_contains(const DtMemory *mem,
 }
 
 gboolean dt_cpus(const DtBlob *fdt, GArray *index,
-                         DtCpus *cpus, GError **error)
+                 DtCpus *cpus, GError **error)
 {
     int cpus_off = fdt_path_offset(fdt->blob, "/cpus");
     int rtas_off = fdt_path_offset(fdt->blob, "/rtas");
@@ -212,7 +212,7 @@ gboolean dt_cpus(const DtBlob *fdt, GArray *index,
             continue;
         }
         servers = dt_getprop(fdt, n->offset,
-                                     "ibm,ppc-interrupt-server#s", &len);
+                             "ibm,ppc-interrupt-server#s", &len);
         if (servers) {
             if (len <= 0 || len % 4) {
                 g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,

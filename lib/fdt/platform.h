@@ -46,8 +46,8 @@ typedef struct DtCpus {
  * Returns: TRUE on success.
  */
 gboolean dt_parse_reg(const uint8_t *value, int len,
-                              uint32_t addr_cells, uint32_t size_cells,
-                              GArray **ranges, GError **error);
+                      uint32_t addr_cells, uint32_t size_cells,
+                      GArray **ranges, GError **error);
 
 /**
  * dt_memory - collect the memory ranges of a tree
@@ -64,7 +64,7 @@ gboolean dt_parse_reg(const uint8_t *value, int len,
  * Returns: TRUE on success; on failure @mem holds nothing.
  */
 gboolean dt_memory(const DtBlob *fdt, GArray *index,
-                           DtMemory *mem, GError **error);
+                   DtMemory *mem, GError **error);
 
 void dt_memory_clear(DtMemory *mem);
 
@@ -75,7 +75,7 @@ void dt_memory_clear(DtMemory *mem);
  * Cannot fail.
  */
 gboolean dt_memory_contains(const DtMemory *mem,
-                                    uint64_t start, uint64_t len);
+                            uint64_t start, uint64_t len);
 
 /**
  * dt_cpus - count the processors of a tree
@@ -93,6 +93,6 @@ gboolean dt_memory_contains(const DtMemory *mem,
  * Returns: TRUE on success.
  */
 gboolean dt_cpus(const DtBlob *fdt, GArray *index,
-                         DtCpus *cpus, GError **error);
+                 DtCpus *cpus, GError **error);
 
 #endif /* DT_PLATFORM_H */

@@ -76,7 +76,7 @@ static DtBlob *talk(QfQmp *q, const char *dtb_path, GError **error)
 }
 
 DtBlob *dt_fetch_qmp(const char *socket_path,
-                                unsigned int timeout_s, GError **error)
+                     unsigned int timeout_s, GError **error)
 {
     g_autoptr(QfQmp) q = NULL;
     g_autoptr(GError) err = NULL;

@@ -31,6 +31,6 @@
  *     set.
  */
 DtBlob *dt_fetch_qmp(const char *socket_path,
-                                unsigned int timeout_s, GError **error);
+                     unsigned int timeout_s, GError **error);
 
 #endif /* DT_QMP_H */

@@ -17,7 +17,7 @@ struct KernelMem {
 };
 
 KernelMem *kernel_mem_new(KernelPhysReadFn read, gpointer data,
-                            GDestroyNotify free_data, gboolean big_endian)
+                          GDestroyNotify free_data, gboolean big_endian)
 {
     KernelMem *k = g_new0(KernelMem, 1);
 
@@ -56,14 +56,14 @@ gboolean kernel_mem_vtop(uint64_t vaddr, uint64_t *paddr, GError **error)
 }
 
 gboolean kernel_mem_check_vmcoreinfo(const char *vmcoreinfo,
-                                      uint64_t *kernel_offset,
-                                      GError **error)
+                                     uint64_t *kernel_offset,
+                                     GError **error)
 {
     g_auto(GStrv) lines = g_strsplit(vmcoreinfo, "\n", -1);
     g_autofree char *offset = elfcore_vmcoreinfo_get(vmcoreinfo,
-                                                    "KERNELOFFSET");
+                                                     "KERNELOFFSET");
     g_autofree char *phys_base = elfcore_vmcoreinfo_get(vmcoreinfo,
-                                                       "NUMBER(phys_base)");
+                                                        "NUMBER(phys_base)");
     guint64 off = 0;
 
     if (phys_base) {
@@ -115,7 +115,7 @@ gboolean kernel_mem_check_vmcoreinfo(const char *vmcoreinfo,
 }
 
 gboolean kernel_mem_read(KernelMem *k, uint64_t vaddr, void *buf,
-                          size_t len, GError **error)
+                         size_t len, GError **error)
 {
     uint64_t paddr;
 
@@ -137,7 +137,7 @@ gboolean kernel_mem_read(KernelMem *k, uint64_t vaddr, void *buf,
 }
 
 gboolean kernel_mem_read_ulong(KernelMem *k, uint64_t vaddr,
-                                uint64_t *ret, GError **error)
+                               uint64_t *ret, GError **error)
 {
     uint8_t b[8];
 
@@ -149,7 +149,7 @@ gboolean kernel_mem_read_ulong(KernelMem *k, uint64_t vaddr,
 }
 
 uint64_t kernel_mem_get(const KernelMem *k, const uint8_t *p,
-                         unsigned int size)
+                        unsigned int size)
 {
     uint64_t v = 0;
 

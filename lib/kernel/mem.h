@@ -43,7 +43,7 @@ typedef struct KernelMem KernelMem;
  * @big_endian: the crashed kernel's byte order
  */
 KernelMem *kernel_mem_new(KernelPhysReadFn read, gpointer data,
-                            GDestroyNotify free_data, gboolean big_endian);
+                          GDestroyNotify free_data, gboolean big_endian);
 
 void kernel_mem_free(KernelMem *k);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KernelMem, kernel_mem_free)
@@ -69,8 +69,8 @@ gboolean kernel_mem_vtop(uint64_t vaddr, uint64_t *paddr, GError **error);
  *     not a number
  */
 gboolean kernel_mem_check_vmcoreinfo(const char *vmcoreinfo,
-                                      uint64_t *kernel_offset,
-                                      GError **error);
+                                     uint64_t *kernel_offset,
+                                     GError **error);
 
 /**
  * kernel_mem_read - read @len bytes at kernel virtual address @vaddr
@@ -78,14 +78,14 @@ gboolean kernel_mem_check_vmcoreinfo(const char *vmcoreinfo,
  *     message names @vaddr
  */
 gboolean kernel_mem_read(KernelMem *k, uint64_t vaddr, void *buf,
-                          size_t len, GError **error);
+                         size_t len, GError **error);
 
 /* An unsigned long / pointer (8 bytes, kernel order) at @vaddr */
 gboolean kernel_mem_read_ulong(KernelMem *k, uint64_t vaddr,
-                                uint64_t *ret, GError **error);
+                               uint64_t *ret, GError **error);
 
 /* An unsigned integer of @size bytes (1, 2, 4, 8) in kernel order at @p */
 uint64_t kernel_mem_get(const KernelMem *k, const uint8_t *p,
-                         unsigned int size);
+                        unsigned int size);
 
 #endif /* KERNEL_MEM_H */

@@ -167,7 +167,7 @@ static gboolean read_layout(const char *vmcoreinfo, PrbLayout *l,
         uint64_t *field = (uint64_t *)((char *)l + layout_keys[i].field);
 
         if (!elfcore_vmcoreinfo_number(vmcoreinfo, layout_keys[i].key, field,
-                                      error)) {
+                                       error)) {
             g_prefix_error(error, "printk ring buffer: ");
             return FALSE;
         }
@@ -278,9 +278,9 @@ static gboolean one_descriptor(Walk *w, uint64_t id, GError **error)
     uint8_t idbuf[ID_SIZE];
 
     if (!kernel_mem_read(w->k, w->descs + index * l->desc_size, w->desc,
-                          l->desc_size, error) ||
+                         l->desc_size, error) ||
         !kernel_mem_read(w->k, w->infos + index * l->info_size, w->info,
-                          l->info_size, error)) {
+                         l->info_size, error)) {
         g_prefix_error(error, "printk ring buffer: descriptor %"
                        G_GUINT64_FORMAT ": ", id);
         return FALSE;
@@ -353,7 +353,7 @@ static gboolean one_descriptor(Walk *w, uint64_t id, GError **error)
     }
     text = g_malloc(text_len + 1);
     if (!kernel_mem_read(w->k, w->data + at + ID_SIZE, text, text_len,
-                          error)) {
+                         error)) {
         g_prefix_error(error, "printk ring buffer: text of descriptor %"
                        G_GUINT64_FORMAT ": ", id);
         record_free(r);

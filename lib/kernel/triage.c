@@ -86,7 +86,7 @@ KernelTriage *kernel_triage(KernelMem *k, const VmcoreAnalysis *a)
 {
     KernelTriage *t = g_new0(KernelTriage, 1);
     g_autofree char *crashtime = elfcore_vmcoreinfo_get(a->vmcoreinfo,
-                                                       "CRASHTIME");
+                                                        "CRASHTIME");
     g_autoptr(GError) err = NULL;
     guint64 secs;
 

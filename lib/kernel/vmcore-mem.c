@@ -44,7 +44,7 @@ static gboolean read_vmcore(gpointer data, uint64_t paddr, void *buf,
         /* p_offset: where the data lives now (the boot memory copy) */
         n = MIN(len, load->memsz - (paddr - load->paddr));
         if (!dump_read(m->dump, load->offset + (paddr - load->paddr),
-                              out, n, error)) {
+                       out, n, error)) {
             return FALSE;
         }
         out += n;
@@ -55,7 +55,7 @@ static gboolean read_vmcore(gpointer data, uint64_t paddr, void *buf,
 }
 
 KernelMem *kernel_mem_new_for_vmcore(Dump *dump,
-                                       const VmcoreAnalysis *a)
+                                     const VmcoreAnalysis *a)
 {
     VmcoreMemory *m = g_new0(VmcoreMemory, 1);
 

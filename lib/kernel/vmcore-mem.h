@@ -21,6 +21,6 @@
  * Reads fail with QF_ERROR_NOT_FOUND for memory outside every PT_LOAD.
  */
 KernelMem *kernel_mem_new_for_vmcore(Dump *dump,
-                                       const VmcoreAnalysis *a);
+                                     const VmcoreAnalysis *a);
 
 #endif /* KERNEL_VMCORE_MEMORY_H */

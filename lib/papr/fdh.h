@@ -68,7 +68,7 @@ typedef struct PaprFdh {
  *     messages start with "crash-info header at 0x<addr>"
  */
 gboolean papr_fdh_decode(const void *buf, size_t len, uint64_t addr,
-                           PaprFdh *ret, GError **error);
+                         PaprFdh *ret, GError **error);
 
 /* Whether bit @cpu is set in the header's cpu mask */
 gboolean papr_fdh_cpu_online(const PaprFdh *fdh, uint32_t cpu);

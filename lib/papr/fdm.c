@@ -8,7 +8,7 @@
 #include "common/error.h"
 
 gboolean papr_fdm_decode(const void *buf, size_t len, PaprFdm *ret,
-                           GError **error)
+                         GError **error)
 {
     const uint8_t *p = buf;
     PaprFdm fdm = { 0 };
@@ -50,7 +50,7 @@ gboolean papr_fdm_decode(const void *buf, size_t len, PaprFdm *ret,
         return FALSE;
     }
     if (!qf_span_ok(len, fdm.first_offset,
-                        (uint64_t)fdm.num_sections * PAPR_FDM_SECTION_SIZE)) {
+                    (uint64_t)fdm.num_sections * PAPR_FDM_SECTION_SIZE)) {
         g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
                     "dump memory structure: %u sections at offset %"
                     G_GUINT32_FORMAT " need %zu bytes, %zu available",

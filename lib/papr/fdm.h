@@ -75,7 +75,7 @@ typedef struct PaprFdm {
  * says (Linux capture kernels assume 40, which is what Linux registers).
  */
 gboolean papr_fdm_decode(const void *buf, size_t len, PaprFdm *ret,
-                           GError **error);
+                         GError **error);
 
 /* Bytes a structure with these header values takes */
 size_t papr_fdm_size(const PaprFdm *fdm);

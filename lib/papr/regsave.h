@@ -60,7 +60,7 @@ typedef struct PaprRegsave {
  *     "register save area at 0x<addr>"
  */
 gboolean papr_regsave_decode(const void *buf, size_t len, uint64_t addr,
-                               PaprRegsave **ret, GError **error);
+                             PaprRegsave **ret, GError **error);
 
 void papr_regsave_free(PaprRegsave *rs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaprRegsave, papr_regsave_free)

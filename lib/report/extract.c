@@ -65,8 +65,8 @@ static void registration_json(JsonBuilder *b, const VmcoreAnalysis *a)
         qf_json_begin_array(b, "candidates");
         for (guint i = 0; i < a->candidates->len; i++) {
             qf_json_add_hex_value(b, g_array_index(a->candidates,
-                                                       VmcoreFdmCandidate,
-                                                       i).addr);
+                                                   VmcoreFdmCandidate,
+                                                   i).addr);
         }
         json_builder_end_array(b);
     }
@@ -147,7 +147,7 @@ static void cpus_json(JsonBuilder *b, const VmcoreAnalysis *a)
     qf_json_begin_array(b, "lists");
     for (guint i = 0; i < rs->cpus->len; i++) {
         const PaprRegsaveCpu *c = &g_array_index(rs->cpus,
-                                                   PaprRegsaveCpu, i);
+                                                 PaprRegsaveCpu, i);
 
         json_builder_begin_object(b);
         qf_json_add_int(b, "cpu", c->id);
@@ -168,7 +168,7 @@ static void cpus_json(JsonBuilder *b, const VmcoreAnalysis *a)
         qf_json_add_int(b, "note", i);
         qf_json_add_int(b, "cpu", n->cpu);
         qf_json_add_str(b, "registers_from",
-                            n->from_fdh ? "crash-info-header"
+                        n->from_fdh ? "crash-info-header"
                                         : "register-save-area");
         qf_json_begin_object(b, "regs");
         for (unsigned int w = 0; w < PAPR_PT_REGS_WORDS; w++) {
@@ -189,7 +189,7 @@ static void vmcore_json(JsonBuilder *b, const VmcoreAnalysis *a)
 {
     const VmcoreLayout *l = a->layout;
     g_autofree char *crashtime = elfcore_vmcoreinfo_get(a->vmcoreinfo,
-                                                       "CRASHTIME");
+                                                        "CRASHTIME");
 
     qf_json_begin_object(b, "vmcoreinfo");
     qf_json_add_str(b, "osrelease", a->osrelease);
@@ -280,7 +280,7 @@ static void validation_json(JsonBuilder *b, const ReportExtract *r)
 
                 json_builder_begin_object(b);
                 qf_json_add_str(b, "register",
-                                    papr_pt_regs_name(d->word));
+                                papr_pt_regs_name(d->word));
                 qf_json_add_hex(b, "expected", d->expected);
                 qf_json_add_hex(b, "actual", d->actual);
                 json_builder_end_object(b);
@@ -341,9 +341,9 @@ void report_extract_json(const ReportExtract *r, FILE *out)
         qf_json_add_str(b, "path", r->output);
         qf_json_add_int(b, "file_size", r->write_stats->file_size);
         qf_json_add_int(b, "copy_range_bytes",
-                            r->write_stats->copy_range_bytes);
+                        r->write_stats->copy_range_bytes);
         qf_json_add_int(b, "buffered_bytes",
-                            r->write_stats->buffered_bytes);
+                        r->write_stats->buffered_bytes);
         qf_json_add_int(b, "hole_bytes", r->write_stats->hole_bytes);
         json_builder_set_member_name(b, "seconds");
         json_builder_add_double_value(b, r->write_seconds);

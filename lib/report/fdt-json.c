@@ -48,7 +48,7 @@ static void value_json(JsonBuilder *b, const DtValue *v)
         json_builder_begin_array(b);
         for (guint i = 0; i < v->u.reg.ranges->len; i++) {
             const DtMemRange *r = &g_array_index(v->u.reg.ranges,
-                                                     DtMemRange, i);
+                                                 DtMemRange, i);
 
             json_builder_begin_object(b);
             qf_json_add_u64(b, "address", r->start);
@@ -68,7 +68,7 @@ static void value_json(JsonBuilder *b, const DtValue *v)
         json_builder_begin_array(b);
         for (guint i = 0; i < v->u.sizes->len; i++) {
             const DtDumpSize *d = &g_array_index(v->u.sizes,
-                                                     DtDumpSize, i);
+                                                 DtDumpSize, i);
 
             json_builder_begin_object(b);
             qf_json_add_u64(b, "type", d->type);
@@ -136,7 +136,7 @@ static int node_json(JsonBuilder *b, const DtBlob *fdt, GArray *index,
     for (guint k = 0; k < props->len; k++) {
         const DtProp *p = &g_array_index(props, DtProp, k);
         g_autoptr(DtValue) v = dt_value_decode(&ctx, p->name,
-                                                       p->value, p->len);
+                                               p->value, p->len);
 
         json_builder_begin_object(b);
         qf_json_add_str(b, "name", p->name);
@@ -154,7 +154,7 @@ static int node_json(JsonBuilder *b, const DtBlob *fdt, GArray *index,
 }
 
 JsonNode *report_fdt_json_tree(const DtBlob *fdt, GArray *index, int start,
-                           gboolean raw)
+                               gboolean raw)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -167,7 +167,7 @@ JsonNode *report_fdt_json_tree(const DtBlob *fdt, GArray *index, int start,
 }
 
 JsonNode *report_fdt_json_check(const DtCheckReport *report,
-                            const char *origin)
+                                const char *origin)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -181,7 +181,7 @@ JsonNode *report_fdt_json_check(const DtCheckReport *report,
         json_builder_begin_object(b);
         qf_json_add_u64(b, "present", report->cpus.present);
         qf_json_add_u64(b, "threads_per_core",
-                            report->cpus.threads_per_core);
+                        report->cpus.threads_per_core);
         json_builder_set_member_name(b, "max");
         if (report->cpus.max_known) {
             json_builder_add_int_value(b, (gint64)MIN(report->cpus.max,
@@ -239,7 +239,7 @@ static void diff_value(JsonBuilder *b, const char *member,
 }
 
 JsonNode *report_fdt_json_diff(const DtDiff *diff, const char *a_name,
-                           const char *b_name)
+                               const char *b_name)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 

@@ -37,7 +37,7 @@ void report_fdt_json_value(JsonBuilder *b, const DtValue *v);
  *     "kind", ...}], "children": [...]}} (json_node_unref()).
  */
 JsonNode *report_fdt_json_tree(const DtBlob *fdt, GArray *index, int start,
-                           gboolean raw);
+                               gboolean raw);
 
 /**
  * report_fdt_json_check - a check report as JSON: {"origin", "offered",
@@ -47,7 +47,7 @@ JsonNode *report_fdt_json_tree(const DtBlob *fdt, GArray *index, int start,
  * Cannot fail.
  */
 JsonNode *report_fdt_json_check(const DtCheckReport *report,
-                            const char *origin);
+                                const char *origin);
 
 /**
  * report_fdt_json_diff - a diff as JSON: {"a", "b", "equal", "changes":
@@ -56,6 +56,6 @@ JsonNode *report_fdt_json_check(const DtCheckReport *report,
  * Cannot fail.
  */
 JsonNode *report_fdt_json_diff(const DtDiff *diff, const char *a_name,
-                           const char *b_name);
+                               const char *b_name);
 
 #endif /* REPORT_FDT_JSON_H */

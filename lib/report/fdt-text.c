@@ -151,7 +151,7 @@ char **report_fdt_text_value_lines(const DtValue *v)
     case DT_VALUE_REG:
         for (guint i = 0; i < v->u.reg.ranges->len; i++) {
             const DtMemRange *r = &g_array_index(v->u.reg.ranges,
-                                                     DtMemRange, i);
+                                                 DtMemRange, i);
 
             g_string_append_printf(s, "%s0x%" G_GINT64_MODIFIER "x",
                                    i ? ", " : "", r->start);
@@ -167,7 +167,7 @@ char **report_fdt_text_value_lines(const DtValue *v)
     case DT_VALUE_DUMP_SIZES:
         for (guint i = 0; i < v->u.sizes->len; i++) {
             const DtDumpSize *d = &g_array_index(v->u.sizes,
-                                                     DtDumpSize, i);
+                                                 DtDumpSize, i);
 
             g_string_append_printf(s, "%s%s (type 0x%04x) 0x%"
                                    G_GINT64_MODIFIER "x bytes",
@@ -227,7 +227,7 @@ static void prop_text(GString *out, const DtValue *v, int level)
 }
 
 void report_fdt_text_tree(GString *out, const DtBlob *fdt, GArray *index,
-                      int start, gboolean raw)
+                          int start, gboolean raw)
 {
     int end = dt_subtree_end(index, start);
     int base = dt_node(index, start)->depth;
@@ -256,7 +256,7 @@ void report_fdt_text_tree(GString *out, const DtBlob *fdt, GArray *index,
         for (guint j = 0; j < props->len; j++) {
             const DtProp *p = &g_array_index(props, DtProp, j);
             g_autoptr(DtValue) v = dt_value_decode(&ctx, p->name,
-                                                           p->value, p->len);
+                                                   p->value, p->len);
 
             prop_text(out, v, level + 1);
         }
@@ -285,7 +285,7 @@ void report_fdt_text_check(GString *out, const DtCheckReport *report)
 }
 
 void report_fdt_text_check_summary(GString *out, const DtCheckReport *report,
-                               const char *origin)
+                                   const char *origin)
 {
     g_string_append_printf(out, "%s: fadump %s", origin,
                            report->offered ? "offered" : "not offered");
@@ -355,7 +355,7 @@ static void changed_text(GString *out, const DtDiffEntry *e)
 }
 
 void report_fdt_text_diff(GString *out, const DtDiff *diff,
-                      const char *a_name, const char *b_name)
+                          const char *a_name, const char *b_name)
 {
     g_string_append_printf(out, "--- %s\n+++ %s\n", a_name, b_name);
     for (guint i = 0; i < diff->entries->len; i++) {

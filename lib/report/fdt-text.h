@@ -37,11 +37,11 @@ char **report_fdt_text_value_lines(const DtValue *v);
  * @raw: show values undecoded
  */
 void report_fdt_text_tree(GString *out, const DtBlob *fdt, GArray *index,
-                      int start, gboolean raw);
+                          int start, gboolean raw);
 
 /**
- * report_fdt_text_check - Append a check report: one "PATH[: PROPERTY]: MESSAGE"
- *     line a problem
+ * report_fdt_text_check - Append a check report: one
+ *     "PATH[: PROPERTY]: MESSAGE" line a problem
  *
  * Cannot fail.
  */
@@ -54,7 +54,7 @@ void report_fdt_text_check(GString *out, const DtCheckReport *report);
  * Cannot fail.
  */
 void report_fdt_text_check_summary(GString *out, const DtCheckReport *report,
-                               const char *origin);
+                                   const char *origin);
 
 /**
  * report_fdt_text_diff - Append a diff between trees named @a_name and @b_name
@@ -62,6 +62,6 @@ void report_fdt_text_check_summary(GString *out, const DtCheckReport *report,
  * Cannot fail.
  */
 void report_fdt_text_diff(GString *out, const DtDiff *diff,
-                      const char *a_name, const char *b_name);
+                          const char *a_name, const char *b_name);
 
 #endif /* REPORT_FDT_TEXT_H */

@@ -220,7 +220,7 @@ static gboolean set_vmcoreinfo(VmcoreAnalysis *a, GBytes *notes,
     const uint8_t *p = g_bytes_get_data(notes, &len);
 
     a->vmcoreinfo = elfcore_vmcoreinfo_from_notes(p, len, a->fdh.big_endian,
-                                                 addr, error);
+                                                  addr, error);
     if (!a->vmcoreinfo) {
         return FALSE;
     }
@@ -258,7 +258,7 @@ static gboolean read_regsave(VmcoreAnalysis *a, Dump *dump,
     }
     p = g_bytes_get_data(area, &len);
     return papr_regsave_decode(p, len, a->reg.cpu_state_dest, &a->regsave,
-                                 error);
+                               error);
 }
 
 /* Linux 6.10+: VMCOREINFO at fdh.vmcoreinfo_raddr, header built here */

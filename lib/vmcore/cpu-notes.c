@@ -41,7 +41,7 @@ GBytes *vmcore_cpu_notes_build(const PaprRegsave *rs, const PaprFdh *fdh,
             }
         }
         elfcore_note_append(buf, be, "CORE", ELFCORE_NT_PRSTATUS, prstatus,
-                           sizeof(prstatus));
+                            sizeof(prstatus));
         g_array_append_val(cpus, note);
     }
     /* At most num_cpus notes of 524 bytes fit the 536-byte slots */
@@ -67,5 +67,5 @@ uint64_t vmcore_prstatus_reg(const uint8_t *desc, gboolean big_endian,
                              unsigned int i)
 {
     return qf_get64(desc + VMCORE_PRSTATUS_REG_OFFSET + 8 * i,
-                        big_endian);
+                    big_endian);
 }

@@ -166,9 +166,9 @@ static gboolean copy_segment(Writer *w, const VmcoreSegment *s,
 }
 
 gboolean vmcore_write(const VmcoreLayout *layout,
-                             Dump *dump, const char *path,
-                             const VmcoreWriteOptions *opts,
-                             VmcoreWriteStats *stats, GError **error)
+                      Dump *dump, const char *path,
+                      const VmcoreWriteOptions *opts,
+                      VmcoreWriteStats *stats, GError **error)
 {
     static const VmcoreWriteOptions defaults = { 0 };
     g_autoptr(VmcoreOutputFile) out = NULL;

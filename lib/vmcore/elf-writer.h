@@ -49,8 +49,8 @@ typedef struct VmcoreWriteStats {
  * temporary file remains and @path is untouched.
  */
 gboolean vmcore_write(const VmcoreLayout *layout,
-                             Dump *dump, const char *path,
-                             const VmcoreWriteOptions *opts,
-                             VmcoreWriteStats *stats, GError **error);
+                      Dump *dump, const char *path,
+                      const VmcoreWriteOptions *opts,
+                      VmcoreWriteStats *stats, GError **error);
 
 #endif /* VMCORE_WRITER_H */

@@ -135,7 +135,7 @@ static gboolean read_phys(KWriter *w, uint64_t paddr, void *buf, size_t len)
                 return FALSE;
             }
             return dump_read(w->dump, r->src + (paddr - start), buf,
-                                    len, NULL);
+                             len, NULL);
         }
     }
     return FALSE;

@@ -34,7 +34,7 @@ void vmcore_core_header_free(VmcoreCoreHeader *hdr)
 }
 
 void vmcore_core_header_add(VmcoreCoreHeader *hdr, const VmcorePhdr *ph,
-                           GBytes *note_data)
+                            GBytes *note_data)
 {
     g_array_append_val(hdr->phdrs, *ph);
     g_ptr_array_add(hdr->note_data,
@@ -143,7 +143,7 @@ static gboolean merge_notes(const VmcoreCoreHeader *hdr, GByteArray *notes,
         }
         buf = g_bytes_get_data(data, &len);
         real = elfcore_notes_real_size(buf, MIN(len, ph->memsz),
-                                      hdr->big_endian, &dropped);
+                                       hdr->big_endian, &dropped);
         if (dropped) {
             g_ptr_array_add(warnings, g_strdup_printf(
                 "PT_NOTE %u: a note runs past p_memsz 0x%" G_GINT64_MODIFIER
@@ -162,9 +162,9 @@ static gboolean merge_notes(const VmcoreCoreHeader *hdr, GByteArray *notes,
 }
 
 gboolean vmcore_layout_build(const VmcoreCoreHeader *hdr,
-                                    uint64_t page_size, uint32_t note_align,
-                                    VmcoreLayout **ret,
-                                    GError **error)
+                             uint64_t page_size, uint32_t note_align,
+                             VmcoreLayout **ret,
+                             GError **error)
 {
     g_autoptr(VmcoreLayout) l = g_new0(VmcoreLayout, 1);
     g_autoptr(GByteArray) notes = g_byte_array_new();

@@ -46,7 +46,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmcoreCoreHeader, vmcore_core_header_free)
 
 /* Append a program header; @note_data (PT_NOTE contents) is ref'ed */
 void vmcore_core_header_add(VmcoreCoreHeader *hdr, const VmcorePhdr *ph,
-                           GBytes *note_data);
+                            GBytes *note_data);
 
 /* One piece of PT_LOAD data: @size bytes of old memory from @src */
 typedef struct VmcoreSegment {
@@ -81,9 +81,9 @@ typedef struct VmcoreLayout {
  *     a power of two of at least 4096
  */
 gboolean vmcore_layout_build(const VmcoreCoreHeader *hdr,
-                                    uint64_t page_size, uint32_t note_align,
-                                    VmcoreLayout **ret,
-                                    GError **error);
+                             uint64_t page_size, uint32_t note_align,
+                             VmcoreLayout **ret,
+                             GError **error);
 
 void vmcore_layout_free(VmcoreLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmcoreLayout, vmcore_layout_free)

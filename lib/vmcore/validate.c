@@ -226,7 +226,7 @@ static void compare_note(VmcoreValidation *v, guint i, const ElfcoreNote *e,
     if (!r) {
         c->problem = g_strdup("missing from the vmcore");
     } else if (e->namesz != r->namesz || memcmp(e->name, r->name,
-                                                 e->namesz) != 0 ||
+                                                e->namesz) != 0 ||
                e->type != r->type) {
         g_autofree char *rn = g_strndup((const char *)r->name, r->namesz);
 
@@ -240,7 +240,7 @@ static void compare_note(VmcoreValidation *v, guint i, const ElfcoreNote *e,
         return;
     } else if (e->type == ELFCORE_NT_PRSTATUS &&
                e->descsz == VMCORE_PRSTATUS_SIZE && elfcore_note_is(e,
-                                                                   "CORE")) {
+                                                                    "CORE")) {
         const unsigned int lo = VMCORE_PRSTATUS_REG_OFFSET;
         const unsigned int hi = lo + PAPR_PT_REGS_SIZE;
 
@@ -279,9 +279,9 @@ static void compare_notes(VmcoreValidation *v,
 {
     const uint8_t *en = g_bytes_get_data(layout->notes, NULL);
     g_autoptr(GArray) exp = elfcore_notes_parse(en, layout->notes_len,
-                                               layout->big_endian);
+                                                layout->big_endian);
     g_autoptr(GArray) act = elfcore_notes_parse(c->notes->data,
-                                               c->notes->len, c->big_endian);
+                                                c->notes->len, c->big_endian);
 
     v->expected_notes = exp->len;
     v->actual_notes = act->len;
@@ -452,17 +452,17 @@ static gboolean compare_loads(VmcoreValidation *v,
 }
 
 gboolean vmcore_validate(const VmcoreLayout *layout,
-                                Dump *dump, const char *vmcore,
-                                VmcoreValidation **ret, GError **error)
+                         Dump *dump, const char *vmcore,
+                         VmcoreValidation **ret, GError **error)
 {
     return vmcore_validate_with(layout, dump, vmcore, NULL, ret,
-                                       error);
+                                error);
 }
 
 gboolean vmcore_validate_with(const VmcoreLayout *layout,
-                                     Dump *dump, const char *vmcore,
-                                     const VmcoreValidateOptions *opts,
-                                     VmcoreValidation **ret, GError **error)
+                              Dump *dump, const char *vmcore,
+                              const VmcoreValidateOptions *opts,
+                              VmcoreValidation **ret, GError **error)
 {
     static const VmcoreValidateOptions defaults = { 0 };
     g_autoptr(VmcoreValidation) v = g_new0(VmcoreValidation, 1);

@@ -73,8 +73,8 @@ typedef struct VmcoreValidation {
  * Returns: TRUE when the comparison was made (see ret->match)
  */
 gboolean vmcore_validate(const VmcoreLayout *layout,
-                                Dump *dump, const char *vmcore,
-                                VmcoreValidation **ret, GError **error);
+                         Dump *dump, const char *vmcore,
+                         VmcoreValidation **ret, GError **error);
 
 typedef struct VmcoreValidateOptions {
     QfProgressFunc progress;    /* PT_LOAD bytes compared, of all */
@@ -93,9 +93,9 @@ typedef struct VmcoreValidateOptions {
  * Returns: TRUE when the comparison was made (see ret->match)
  */
 gboolean vmcore_validate_with(const VmcoreLayout *layout,
-                                     Dump *dump, const char *vmcore,
-                                     const VmcoreValidateOptions *opts,
-                                     VmcoreValidation **ret, GError **error);
+                              Dump *dump, const char *vmcore,
+                              const VmcoreValidateOptions *opts,
+                              VmcoreValidation **ret, GError **error);
 
 void vmcore_validation_free(VmcoreValidation *v);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmcoreValidation, vmcore_validation_free)

@@ -1,12 +1,11 @@
 /*
- * Fuzz target of the whole analysis (lib/vmcore/analysis.c and the
- * decoders it drives): a generated guest (tests/gen/fadump-gen.c) as a raw image,
- * with the input spliced over one of the structures the analysis
- * locates.  Input: byte 0 picks the guest (bits 0-1: 6.12/6.1, LE/BE)
- * and the structure (bits 2+: fdm, fdh, register save area, VMCOREINFO,
- * 6.1 ELF core header); byte 1 bit 0: give the fdm address instead of
- * scanning for it; the rest replaces the structure's bytes.  The
- * analysis either fails with an error or gives a layout whose every
+ * Fuzz target of the whole analysis (lib/vmcore/analysis.c and the decoders it
+ * drives): a generated guest (tests/gen/fadump-gen.c) as a raw image, with the
+ * input spliced over one of the structures the analysis locates.  Input: byte 0
+ * picks the guest (bits 0-1: 6.12/6.1, LE/BE) and the structure (bits 2+: fdm,
+ * fdh, register save area, VMCOREINFO, 6.1 ELF core header); byte 1 bit 0: give
+ * the fdm address instead of scanning for it; the rest replaces the structure's
+ * bytes.  The analysis either fails with an error or gives a layout whose every
  * segment the dump holds.  Seeds: each structure of each guest as it is.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

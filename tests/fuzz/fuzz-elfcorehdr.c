@@ -1,11 +1,11 @@
 /*
- * Fuzz target of the reader of the ELF core header a 6.1 kernel leaves
- * after its crash-info header (lib/vmcore/elfcorehdr.c), and of the
- * vmcore layout built from it (vmcore/layout.c).  The bytes replace the
- * header in a generated 6.1 guest (tests/gen/fadump-gen.c) of the byte order their
- * EI_DATA names, so that the notes its program headers point at are
- * there; the result either fails with an error or lays out a vmcore.
- * Seeds: the headers of the generated 6.1 guests.
+ * Fuzz target of the reader of the ELF core header a 6.1 kernel leaves after
+ * its crash-info header (lib/vmcore/elfcorehdr.c), and of the vmcore layout
+ * built from it (vmcore/layout.c).  The bytes replace the header in a generated
+ * 6.1 guest (tests/gen/fadump-gen.c) of the byte order their EI_DATA names, so
+ * that the notes its program headers point at are there; the result either
+ * fails with an error or lays out a vmcore. Seeds: the headers of the generated
+ * 6.1 guests.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     FUZZ_ASSERT(fuzz_struct_at(g, FUZZ_STRUCT_ELFCOREHDR, &addr, &len));
     FUZZ_ASSERT(papr_fdh_decode(img->ram + img->fdh_addr, img->fdh_size,
-                                  img->fdh_addr, &fdh, NULL));
+                                img->fdh_addr, &fdh, NULL));
     FUZZ_ASSERT(fdh.elfcorehdr_addr == addr);
     len = MIN(size, img->p.ram_size - addr);
     fuzz_file_pwrite(g->raw, data, len, addr);

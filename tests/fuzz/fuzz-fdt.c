@@ -57,7 +57,7 @@ static void decode_as_values(const uint8_t *data, size_t size)
 
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autoptr(DtValue) v = dt_value_decode(&ctx, names[i], data,
-                                                       len);
+                                               len);
         g_auto(GStrv) lines = report_fdt_text_value_lines(v);
         g_autoptr(JsonBuilder) b = json_builder_new();
 

@@ -1,13 +1,12 @@
 /*
  * Fuzz target of the kdump-compressed reader (lib/dump/kdump.c,
- * dump/kdump-flat.c, dump/kdump-compress.c): whatever the bytes, opening them as a
- * dump either fails with an error or gives a dump whose ranges are
- * sorted and disjoint, every byte of which either reads or fails with an
- * error, whose extents stay within what was asked, and whose notes,
- * VMCOREINFO and warnings can be looked at.  The bytes go through a
- * memfd, the reader's input being a file.  libFuzzer calls
- * LLVMFuzzerTestOneInput(); so does fuzz-replay.c, on the seeds
- * kdump-seeds.c generates and their mutations.
+ * dump/kdump-flat.c, dump/kdump-compress.c): whatever the bytes, opening them
+ * as a dump either fails with an error or gives a dump whose ranges are sorted
+ * and disjoint, every byte of which either reads or fails with an error, whose
+ * extents stay within what was asked, and whose notes, VMCOREINFO and warnings
+ * can be looked at.  The bytes go through a memfd, the reader's input being a
+ * file.  libFuzzer calls LLVMFuzzerTestOneInput(); so does fuzz-replay.c, on
+ * the seeds kdump-seeds.c generates and their mutations.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

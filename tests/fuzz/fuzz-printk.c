@@ -1,10 +1,9 @@
 /*
- * Fuzz target of the printk ring buffer walker, of crash triage's panic
- * search and of kallsyms (lib/kernel/printk.c, kernel/mem.c,
- * kernel/triage.c, kernel/kallsyms.c): whatever VMCOREINFO says and whatever the
- * memory holds, the walk either fails with an error or returns records
- * that are consistent, in bounded time and memory; symbols are names or
- * nothing.
+ * Fuzz target of the printk ring buffer walker, of crash triage's panic search
+ * and of kallsyms (lib/kernel/printk.c, kernel/mem.c, kernel/triage.c,
+ * kernel/kallsyms.c): whatever VMCOREINFO says and whatever the memory holds,
+ * the walk either fails with an error or returns records that are consistent,
+ * in bounded time and memory; symbols are names or nothing.
  *
  * Input: an 8-byte big-endian guest physical address BASE, the VMCOREINFO
  * text up to the first NUL byte, then guest memory starting at BASE
@@ -110,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         for (size_t i = 0; i < G_N_ELEMENTS(max); i++) {
             g_autoptr(KernelMem) k = kernel_mem_new(read_memory, &m, NULL,
-                                                      be);
+                                                    be);
             g_autoptr(GError) err = NULL;
             g_autoptr(KernelPrintkLog) log =
                 kernel_printk_log_read(k, vmcoreinfo, max[i], &err);

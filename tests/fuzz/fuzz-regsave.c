@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* the notes, with a generated guest's crash-info header */
     FUZZ_ASSERT(papr_fdh_decode(g->img->ram + g->img->fdh_addr,
-                                  g->img->fdh_size, g->img->fdh_addr, &fdh,
-                                  NULL));
+                                g->img->fdh_size, g->img->fdh_addr, &fdh,
+                                NULL));
     notes = vmcore_cpu_notes_build(rs, &fdh, 4096, &cpus);
     FUZZ_ASSERT(notes != NULL && cpus != NULL);
     FUZZ_ASSERT(g_bytes_get_size(notes) >=

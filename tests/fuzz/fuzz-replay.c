@@ -8,8 +8,9 @@
  *                    [FILE|DIR]...
  *        fuzz-replay --write-seeds DIR
  *   --generated  also use the target's generated inputs (its
- *                fuzz_target_seeds(): e.g. the trees of tests/gen/fdt-test-trees.c,
- *                the guests of tests/gen/fadump-gen.c) as inputs
+ *                fuzz_target_seeds(): e.g. the trees of
+ *                tests/gen/fdt-test-trees.c, the guests of
+ *                tests/gen/fadump-gen.c) as inputs
  *   --mutate     for the inputs that follow (and the generated ones), also
  *                run their truncations, byte changes and corrupted header
  *                fields; --plain: only the inputs themselves (default)

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int be = 0; be < 2; be++) {
         g_autoptr(GError) err = NULL;
         g_autofree char *text = elfcore_vmcoreinfo_from_notes(data, size, be,
-                                                             0x4000, &err);
+                                                              0x4000, &err);
         uint64_t pg;
 
         if (!text) {

@@ -1,9 +1,9 @@
 /*
- * Seeds of fuzz-printk: the printk rings tests/gen/fadump-gen.c lays out (Linux 6.1,
- * 6.12 and 7.2, both byte orders) and its kallsyms tables, each as
- * fuzz-printk.c reads its input: BASE (8 bytes, big-endian), the
- * VMCOREINFO text, a NUL, the memory from BASE to the end of the ring's
- * data (or of the kallsyms tables).
+ * Seeds of fuzz-printk: the printk rings tests/gen/fadump-gen.c lays out (Linux
+ * 6.1, 6.12 and 7.2, both byte orders) and its kallsyms tables, each as
+ * fuzz-printk.c reads its input: BASE (8 bytes, big-endian), the VMCOREINFO
+ * text, a NUL, the memory from BASE to the end of the ring's data (or of the
+ * kallsyms tables).
  *
  *   gen-printk-seeds DIR
  *

@@ -1,7 +1,7 @@
 /*
  * Generated inputs of the lib/fdt fuzz target (fuzz-fdt.c): the trees
- * tests/gen/fdt-test-trees.c builds (first boot, capture boot, no fadump, SMT) and
- * a dump memory structure as ibm,kernel-dump bytes.
+ * tests/gen/fdt-test-trees.c builds (first boot, capture boot, no fadump, SMT)
+ * and a dump memory structure as ibm,kernel-dump bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

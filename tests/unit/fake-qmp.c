@@ -137,20 +137,22 @@ static char *next_line(FakeQmp *s)
 static gpointer serve(gpointer data)
 {
     FakeQmp *s = data;
-    char *line;
 
     s->fd = accept(s->listen_fd, NULL, NULL);
     g_assert_cmpint(s->fd, >=, 0);
     if (*s->greeting) {
         fake_qmp_send(s, s->greeting);
     }
-    while (s->handler && (line = next_line(s))) {
+    while (s->handler) {
+        g_autofree char *line = next_line(s);
         g_autoptr(JsonParser) p = json_parser_new();
-        g_autofree char *owned = line;
         JsonObject *o, *args = NULL;
         const char *cmd, *id;
         int fd;
 
+        if (!line) {
+            break;
+        }
         g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
         o = json_node_get_object(json_parser_get_root(p));
         cmd = json_object_get_string_member(o, "execute");

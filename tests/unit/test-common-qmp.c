@@ -138,6 +138,7 @@ static void test_wait_event(void)
     gint64 t0;
 
     g_assert_no_error(err);
+    g_assert_nonnull(ret);
     stop = qf_qmp_wait_event(q, "STOP", 2000, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(qf_qmp_event_name(stop), ==, "STOP");
@@ -167,6 +168,7 @@ static void test_event_bound(void)
     int n = 0, first = -1;
 
     g_assert_no_error(err);
+    g_assert_nonnull(ret);
     while ((ev = qf_qmp_take_event(q, "TICK"))) {
         if (first < 0) {
             first = (int)json_object_get_int_member(

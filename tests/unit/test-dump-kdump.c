@@ -1,10 +1,11 @@
 /*
  * Unit tests of the kdump-compressed reader (lib/dump/kdump.c,
- * dump/kdump-flat.c, dump/kdump-compress.c): guest memory from tests/gen/fadump-gen.c, laid
- * out as kdump files by the test's own generator (tests/gen/kdump-gen.c) in every
- * compression, both byte orders, raw and flattened, with holes, shared
- * zero pages and the incomplete flag; read back byte for byte, through
- * the whole fadump-extract pipeline, and corrupted or truncated.
+ * dump/kdump-flat.c, dump/kdump-compress.c): guest memory from
+ * tests/gen/fadump-gen.c, laid out as kdump files by the test's own generator
+ * (tests/gen/kdump-gen.c) in every compression, both byte orders, raw and
+ * flattened, with holes, shared zero pages and the incomplete flag; read back
+ * byte for byte, through the whole fadump-extract pipeline, and corrupted or
+ * truncated.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

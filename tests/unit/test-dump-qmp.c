@@ -1,12 +1,12 @@
 /*
- * Unit tests of the guest memory dump over QMP (lib/dump/qmp.c)
- * against a fake QEMU (fake-qmp.c) that writes a generated crashed guest
- * (tests/gen/fadump-gen.c) as QEMU's ELF into the descriptor it got with getfd, a
- * quarter per query-dump: the vmcore rebuilt from the returned
- * descriptor must be the one the generator assembled.  Then every way
- * it can go wrong: a dump already running, QEMU refusing, DUMP_COMPLETED
- * with an error, QEMU hanging up mid-dump, too little disk, cancelling;
- * the temporary directory is empty afterwards in every case.
+ * Unit tests of the guest memory dump over QMP (lib/dump/qmp.c) against a fake
+ * QEMU (fake-qmp.c) that writes a generated crashed guest
+ * (tests/gen/fadump-gen.c) as QEMU's ELF into the descriptor it got with getfd,
+ * a quarter per query-dump: the vmcore rebuilt from the returned descriptor
+ * must be the one the generator assembled.  Then every way it can go wrong: a
+ * dump already running, QEMU refusing, DUMP_COMPLETED with an error, QEMU
+ * hanging up mid-dump, too little disk, cancelling; the temporary directory is
+ * empty afterwards in every case.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

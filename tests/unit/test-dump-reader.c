@@ -1,7 +1,7 @@
 /*
- * Unit tests of the dump readers (lib/dump/reader.c, dump/elf.c,
- * dump/raw.c): QEMU ELF dumps from tests/gen/fadump-gen.c and hand-made ELF cores
- * for the corner cases and the refusals.
+ * Unit tests of the dump readers (lib/dump/reader.c, dump/elf.c, dump/raw.c):
+ * QEMU ELF dumps from tests/gen/fadump-gen.c and hand-made ELF cores for the
+ * corner cases and the refusals.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -27,7 +27,7 @@ static const DtDecodeCtx node_ctx = {
 };
 
 static DtValue *decode(const DtDecodeCtx *ctx, const char *name,
-                           const void *raw, int len)
+                       const void *raw, int len)
 {
     return dt_value_decode(ctx, name, raw, len);
 }
@@ -76,13 +76,13 @@ static void test_generic(void)
     static const char strings[] = "a\"b\0second";
     static const char not_strings[] = "a\0\0b";
     g_autoptr(DtValue) e = decode(&node_ctx, "ibm,extended-os-term",
-                                      NULL, 0);
+                                  NULL, 0);
     g_autoptr(DtValue) c = decode(&node_ctx, "x", cells, 8);
     g_autoptr(DtValue) b = decode(&node_ctx, "x", bytes, 3);
     g_autoptr(DtValue) s = decode(&node_ctx, "compatible", strings,
-                                      sizeof(strings));
+                                  sizeof(strings));
     g_autoptr(DtValue) ns = decode(&node_ctx, "x", not_strings,
-                                       sizeof(not_strings));
+                                   sizeof(not_strings));
 
     expect(e, DT_VALUE_EMPTY, "",
            "{\"kind\":\"empty\",\"length\":0,\"value\":true}");
@@ -106,7 +106,7 @@ static void test_tokens(void)
     g_autoptr(DtValue) t = decode(&rtas_ctx, "ibm,os-term", tok, 4);
     g_autoptr(DtValue) f = decode(&node_ctx, DT_PROP_TOKEN, tok, 4);
     g_autoptr(DtValue) elsewhere = decode(&node_ctx, "ibm,os-term",
-                                              tok, 4);
+                                          tok, 4);
     g_autoptr(DtValue) unknown = decode(&rtas_ctx, "rtas-size", tok, 4);
     g_autoptr(DtValue) bad = decode(&rtas_ctx, "power-off", tok, 3);
 
@@ -173,7 +173,7 @@ static void test_dump_version(void)
     static const uint8_t ver[] = { 0, 1, 0, 2 };
     g_autoptr(DtValue) v = decode(&rtas_ctx, DT_PROP_VERSION, ver, 4);
     g_autoptr(DtValue) bad = decode(&rtas_ctx, DT_PROP_VERSION, ver,
-                                        8 / 4);
+                                    8 / 4);
 
     expect(v, DT_VALUE_DUMP_VERSION, "dump format versions 1 to 2",
            "{\"kind\":\"fadump-version\",\"length\":4,\"raw\":\"00010002\","

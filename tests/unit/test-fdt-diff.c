@@ -214,11 +214,11 @@ static void test_subtree_roots(void)
     g_autoptr(DtBlob) fdt = tt_tree(&spec);
     g_autoptr(GArray) idx = dt_index(fdt, NULL);
     int c0 = dt_index_lookup(fdt, idx, "/cpus/PowerPC,POWER10@0",
-                                     NULL);
+                             NULL);
     int c1 = dt_index_lookup(fdt, idx, "/cpus/PowerPC,POWER10@1",
-                                     NULL);
+                             NULL);
     g_autoptr(DtDiff) d = dt_diff(fdt, idx, c0, fdt, idx, c1,
-                                              FALSE);
+                                  FALSE);
     const DtDiffEntry *e;
 
     /* reg and the interrupt server differ, device_type does not */

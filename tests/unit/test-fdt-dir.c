@@ -116,7 +116,7 @@ static void test_same_tree(Fixture *f, gconstpointer data)
     }
     g_assert_cmpuint(d->entries->len, ==, 0);
     g_assert_null(dt_getprop(dir, fdt_path_offset(dir->blob, "/rtas"),
-                                     "name", NULL));
+                             "name", NULL));
 }
 
 static void test_real_name_kept(Fixture *f, gconstpointer data)

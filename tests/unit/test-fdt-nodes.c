@@ -98,8 +98,8 @@ static void test_props_and_cells(void)
                                         &cells, NULL));
     g_assert_cmpuint(cells, ==, 7);
     g_assert_true(dt_node_is_type(fdt, fdt_path_offset(fdt->blob,
-                                                               "/memory"),
-                                          "memory"));
+                                                       "/memory"),
+                                  "memory"));
     g_assert_false(dt_node_is_type(fdt, 0, "memory"));
 }
 
@@ -129,9 +129,9 @@ static void test_memory(void)
     g_assert_false(dt_memory_contains(&mem, 0x7fffffff, 2));
     g_assert_false(dt_memory_contains(&mem, 0x80000000, 0));
     g_assert_true(dt_memory_contains(&mem, 0x100000000ull,
-                                             0x10000000));
+                                     0x10000000));
     g_assert_false(dt_memory_contains(&mem, 0xffffffffffffff00ull,
-                                              0x1000));
+                                      0x1000));
     dt_memory_clear(&mem);
     g_assert_null(mem.merged);
 

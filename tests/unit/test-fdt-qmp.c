@@ -75,14 +75,15 @@ static void reply(int fd, const char *id, const char *body)
 
 static void serve_commands(Server *s, int fd)
 {
-    char *line;
-
-    while ((line = recv_line(fd))) {
+    for (;;) {
+        g_autofree char *line = recv_line(fd);
         g_autoptr(JsonParser) p = json_parser_new();
-        g_autofree char *owned = line;
         JsonObject *o;
         const char *cmd, *id;
 
+        if (!line) {
+            break;
+        }
         g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
         o = json_node_get_object(json_parser_get_root(p));
         cmd = json_object_get_string_member(o, "execute");

@@ -1,8 +1,8 @@
 /*
- * Unit tests of the printk ring buffer walker (lib/kernel/printk.c) and
- * of kernel virtual addresses (lib/kernel/mem.c), on rings that
- * tests/gen/fadump-gen.c lays out as Linux 6.1, 6.12 and 7.2 do, then on corrupted
- * ones.
+ * Unit tests of the printk ring buffer walker (lib/kernel/printk.c) and of
+ * kernel virtual addresses (lib/kernel/mem.c), on rings that
+ * tests/gen/fadump-gen.c lays out as Linux 6.1, 6.12 and 7.2 do, then on
+ * corrupted ones.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -47,7 +47,7 @@ static KernelPrintkLog *walk(GenImage *img, unsigned int max,
                              GError **error)
 {
     g_autoptr(KernelMem) k = kernel_mem_new(read_ram, img, NULL,
-                                              img->p.big_endian);
+                                            img->p.big_endian);
 
     return kernel_printk_log_read(k, img->vmcoreinfo, max, error);
 }

@@ -34,8 +34,8 @@ static JsonNode *tree_json(const DtBlob *fdt, const char *path)
     g_autoptr(JsonParser) p = json_parser_new();
     g_autofree char *text = NULL;
     JsonNode *node = report_fdt_json_tree(fdt, idx,
-                                      dt_index_lookup(fdt, idx, path,
-                                                              NULL), FALSE);
+                                          dt_index_lookup(fdt, idx, path,
+                                                          NULL), FALSE);
 
     /* what is written parses back */
     text = qf_json_to_string(node);

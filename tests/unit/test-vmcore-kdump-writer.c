@@ -1,10 +1,10 @@
 /*
- * Unit tests of the kdump-compressed writer (lib/vmcore/kdump-writer.c):
- * a crashed guest from tests/gen/fadump-gen.c goes through vmcore_analyse(); the
- * kdump file written from its layout must hold, page for page, what the
- * ELF vmcore the generator assembled by hand holds, and the same notes.
- * Checked twice: by an independent parser (tests/gen/kdump-gen.c, decompressing
- * with the libraries directly) and through lib/dump's own reader.
+ * Unit tests of the kdump-compressed writer (lib/vmcore/kdump-writer.c): a
+ * crashed guest from tests/gen/fadump-gen.c goes through vmcore_analyse(); the
+ * kdump file written from its layout must hold, page for page, what the ELF
+ * vmcore the generator assembled by hand holds, and the same notes. Checked
+ * twice: by an independent parser (tests/gen/kdump-gen.c, decompressing with
+ * the libraries directly) and through lib/dump's own reader.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -199,7 +199,7 @@ static void test_612_boot_regions(void)
     PaprFdh fdh = { .size = 432, .vmcoreinfo_raddr = 0x43110000,
                       .vmcoreinfo_size = 0x10024 };
     DumpMemRange ram[] = { RANGE(0, 256 * MiB), RANGE(512 * MiB,
-                                                        3584 * MiB) };
+                                                      3584 * MiB) };
     g_autoptr(GBytes) notes = cpu_notes(1);
     g_autoptr(GBytes) vmci = vmcoreinfo_note("PAGESIZE=65536\n", 0x10024);
     uint64_t A = GiB, B = GiB + PG, ra_e;

@@ -223,7 +223,7 @@ int main(int argc, char **argv)
           "Print the version", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs,
           NULL, NULL },
-        { NULL },
+        G_OPTION_ENTRY_NULL,
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT");
     GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &o,

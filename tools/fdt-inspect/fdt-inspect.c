@@ -122,7 +122,8 @@ static int do_show(const Options *o, Input *in, const char *path)
         return fail(err);
     }
     if (o->json) {
-        return emit_json(report_fdt_json_tree(in->fdt, in->index, start, o->raw));
+        return emit_json(report_fdt_json_tree(in->fdt, in->index, start,
+                                              o->raw));
     }
     report_fdt_text_tree(out, in->fdt, in->index, start, o->raw);
     return emit(out->str);
@@ -166,7 +167,8 @@ static int do_diff(const Options *o, Input *a, Input *b, const char *path)
         return status;
     }
     if (o->json) {
-        ret = emit_json(report_fdt_json_diff(d, a->fdt->origin, b->fdt->origin));
+        ret = emit_json(report_fdt_json_diff(d, a->fdt->origin,
+                                             b->fdt->origin));
     } else {
         report_fdt_text_diff(out, d, a->fdt->origin, b->fdt->origin);
         ret = emit(out->str);
@@ -212,7 +214,7 @@ int main(int argc, char **argv)
           "FILE" },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args,
           NULL, NULL },
-        { NULL },
+        G_OPTION_ENTRY_NULL,
     };
     g_autoptr(GOptionContext) ctx = NULL;
     g_autoptr(GError) err = NULL;
