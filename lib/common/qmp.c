@@ -110,6 +110,19 @@ static JsonNode *split_message(QfQmp *q, gboolean *bad, GError **error)
 }
 
 /*
+ * Microseconds from now to @deadline (monotonic), 0 once it has passed.
+ * The clock is read once: MAX(deadline - g_get_monotonic_time(), 0) reads
+ * it twice, and the second reading can land past the deadline, handing
+ * g_socket_condition_timed_wait() a negative timeout, which waits forever.
+ */
+static gint64 time_left(gint64 deadline)
+{
+    gint64 left = deadline - g_get_monotonic_time();
+
+    return left > 0 ? left : 0;
+}
+
+/*
  * Read one message, waiting until @deadline (monotonic microseconds, -1:
  * the connection's timeout from now).  READ_TIMEOUT leaves @error unset.
  */
@@ -139,7 +152,7 @@ static ReadResult read_message(QfQmp *q, gint64 deadline,
                         QF_QMP_MAX_MESSAGE);
             return READ_ERROR;
         }
-        left = MAX(deadline - g_get_monotonic_time(), 0);
+        left = time_left(deadline);
         if (!g_socket_condition_timed_wait(q->sock, G_IO_IN, left, NULL,
                                            &err)) {
             if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
@@ -235,7 +248,7 @@ static gboolean send_all(QfQmp *q, const char *data, size_t len, int fd,
                                   G_SOCKET_MSG_NONE, NULL, &err);
         if (n < 0 && g_error_matches(err, G_IO_ERROR,
                                      G_IO_ERROR_WOULD_BLOCK)) {
-            gint64 left = MAX(deadline - g_get_monotonic_time(), 0);
+            gint64 left = time_left(deadline);
 
             g_clear_error(&err);
             if (g_socket_condition_timed_wait(q->sock, G_IO_OUT, left, NULL,

@@ -60,6 +60,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
+import capture_checks  # noqa: E402
 import fadump_e2e as e2e  # noqa: E402
 
 # QEMU's log trace backend: "<pid>@<s>.<us>:<event> <args>", or with
@@ -135,10 +136,11 @@ def console_anchor(lines, t_reset):
 
 def region_bytes(regions):
     """{"boot": ..., "cpu": ..., "hpte": ...} -> (length, dumped) of the
-    fadump_region lines (e2e._capture_regions)."""
+    fadump_region lines (capture_checks.capture_regions)."""
     out = {k: [0, 0] for k in ("boot", "cpu", "hpte")}
     for typ, _src, _dst, length, dumped in regions:
-        k = {e2e.FADUMP_CPU_STATE: "cpu", e2e.FADUMP_HPTE: "hpte"}.get(typ, "boot")
+        k = {capture_checks.FADUMP_CPU_STATE: "cpu",
+             capture_checks.FADUMP_HPTE: "hpte"}.get(typ, "boot")
         out[k][0] += length
         out[k][1] += dumped
     return out
@@ -163,8 +165,8 @@ def measure_run(cfg, who, index):
     # What the crashed kernel registered (its last first-boot report) and
     # what the capture kernel was told was dumped.
     first = run.first_console[run.first_console.rfind("FADUMP-TEST: boot=first"):]
-    reg = region_bytes(e2e._capture_regions(first))
-    cap = region_bytes(e2e._capture_regions(run.capture_console))
+    reg = region_bytes(capture_checks.capture_regions(first))
+    cap = region_bytes(capture_checks.capture_regions(run.capture_console))
     fig["boot_bytes"], fig["cpu_bytes"], fig["hpte_bytes"] = (reg[k][0] for k in ("boot", "cpu", "hpte"))
     fig["bytes"] = sum(v[0] for v in reg.values())
     fig["dumped"] = sum(v[1] for v in cap.values())
@@ -174,7 +176,7 @@ def measure_run(cfg, who, index):
         if cap[k][1] != reg[k][0]:
             fig["problems"].append(f"{k}: the capture kernel says 0x{cap[k][1]:x} bytes dumped of "
                                    f"0x{reg[k][0]:x} registered")
-    rejected = sorted({m.group(0) for m in e2e.REJECTED_RE.finditer(run.capture_console)})
+    rejected = sorted({m.group(0) for m in capture_checks.REJECTED_RE.finditer(run.capture_console)})
     if rejected:
         fig["problems"].append(f"the capture kernel complains: {rejected}")
     if not run.vmcore_size:

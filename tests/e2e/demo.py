@@ -2,8 +2,8 @@
 """Run one fadump crash -> capture cycle and explain what happened.
 
 Same inputs as test_crash_capture.py (scripts/demo sets them); the flow
-and the checks are those of fadump_e2e.py.  The vmcore and QEMU's trigger
-dump are kept for inspection.
+is fadump_e2e.py's, the checks capture_checks.py's.  The vmcore and QEMU's
+trigger dump are kept for inspection.
 
 With the host tools (FADUMP_EXTRACT and FDT_INSPECT: paths of
 fadump-extract and fdt-inspect, scripts/demo builds them) it also takes
@@ -22,6 +22,7 @@ import textwrap
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fadump_e2e as e2e  # noqa: E402
+from capture_checks import analyse, report  # noqa: E402
 
 
 def section(title):
@@ -157,7 +158,7 @@ def main():
             print(f"    | {line}")
         return 1
     e2e.say("checking the vmcore")
-    checks, facts = e2e.analyse(run)
+    checks, facts = analyse(run)
 
     release = ""
     try:
@@ -219,7 +220,7 @@ def main():
         print("  (no comparison)")
 
     section("Assertions")
-    ok = e2e.report(checks)
+    ok = report(checks)
 
     if fdt_inspect:
         ok = show_device_trees(fdt_inspect) and ok

@@ -24,6 +24,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fadump_e2e as e2e  # noqa: E402
+from capture_checks import analyse, report  # noqa: E402
 
 SKIP = 77
 
@@ -69,7 +70,7 @@ def main(argv=None):
             print(f"    | {line}")
         if err.checks:
             print(f"== case '{args.case}': lifecycle checks made before the flow stopped")
-            e2e.report(err.checks)
+            report(err.checks)
         failed = [f"lifecycle ({c.key})" for c in err.checks if not c.ok]
         print(f"FAILED: case '{args.case}': " + ", ".join(
             failed + [f"the flow stopped at step '{err.step}' (vmcore not checked)"]))
@@ -80,17 +81,17 @@ def main(argv=None):
             failed.append(f"lifecycle ({c.key})")
     if result.checks:
         print(f"== case '{args.case}': lifecycle")
-        e2e.report(result.checks)
+        report(result.checks)
     for run in result.runs:
         e2e.say(f"{run.label}: checking {run.vmcore_path} against {run.trigger_path}")
         try:
-            checks, _ = e2e.analyse(run)
+            checks, _ = analyse(run)
         except Exception:  # noqa: BLE001 - an analysis bug must still fail loudly
             traceback.print_exc()
             print(f"FAIL: case '{args.case}': analysis of {run.label} crashed; dumps kept in {run.workdir}")
             return 1
         print(f"== case '{args.case}': {run.label}")
-        e2e.report(checks)
+        report(checks)
         failed += [f"{run.label} ({c.key})" for c in checks if not c.ok]
     ok = not failed
     e2e.cleanup(result.runs, ok)

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Unit tests for elfcore.py and qmp.py.
+"""Unit tests for elfcore.py and qmp.py, and for capture_checks.analyse()
+on made-up cores.
 
 The ELF cores are generated here, in both byte orders and in the layouts
 QEMU (section headers first, >= 7.2; PN_XNUM) and Linux (/proc/vmcore)
@@ -22,7 +23,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import elfcore  # noqa: E402
-from fadump_e2e import KERNEL_BASE  # noqa: E402
+from capture_checks import KERNEL_BASE  # noqa: E402
 from qmp import QMPClient, QMPCommandError, QMPError, QMPTimeout  # noqa: E402
 
 
@@ -305,14 +306,16 @@ class ElfCoreTests(unittest.TestCase):
 
 # -- the e2e checks on synthetic cores -----------------------------------------
 class AnalyseTests(unittest.TestCase):
-    """fadump_e2e.analyse() on a made-up trigger dump and vmcore: 4 MiB of
+    """capture_checks.analyse() on a made-up trigger dump and vmcore: 4 MiB of
     RAM, boot memory [0, 1 MiB), reserved area [1 MiB, 2 MiB + 0x2a8)."""
 
     MiB = 1 << 20
 
     def setUp(self):
+        import capture_checks
         import fadump_e2e
         self.e2e = fadump_e2e
+        self.checks = capture_checks
         self.tmp = tempfile.mkdtemp(prefix="analyse-test-")
         self.addCleanup(shutil.rmtree, self.tmp)
         with open(os.path.join(self.tmp, "System.map"), "w") as f:
@@ -338,11 +341,11 @@ class AnalyseTests(unittest.TestCase):
         self._patch_gdb()
 
     def _patch_gdb(self):
-        orig = self.e2e._gdb_check
-        self.e2e._gdb_check = lambda run, nip, lr, crash: (
+        orig = self.checks.gdb_resolve
+        self.checks.gdb_resolve = lambda run, nip, lr, crash: (
             "crash_fadump + 16 in section .text", "ppc_panic_fadump_handler + 32 in section .text",
             ["#0  0xc000000000001010 in crash_fadump ()"])
-        self.addCleanup(setattr, self.e2e, "_gdb_check", orig)
+        self.addCleanup(setattr, self.checks, "gdb_resolve", orig)
 
     REGSAVE_AT = 0x100000       # CPU state data destination (reserved area)
 
@@ -420,7 +423,7 @@ class AnalyseTests(unittest.TestCase):
         return run
 
     def results(self, run):
-        checks, facts = self.e2e.analyse(run)
+        checks, facts = self.checks.analyse(run)
         return {c.key: c for c in checks}, facts
 
     def test_good_vmcore_passes(self):

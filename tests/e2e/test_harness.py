@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Unit tests of the e2e harness's own logic (no QEMU, no guest): the
 cases and their parameters, the meson tests that run them, the guest's
-command line, the register save area parser and the capture kernel's
-fadump_region parser.  Exit status 0 when all pass (unittest).
+command line (fadump_e2e.py); the register save area parser, the capture
+kernel's fadump_region parser, System.map lookups and the checks that
+read only text and query-fadump answers, (f) and (g) (capture_checks.py;
+test_elfcore.py runs all of them on made-up cores).  Exit status 0 when
+all pass (unittest).
 """
 
 import os
@@ -15,6 +18,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import capture_checks as checks  # noqa: E402
 import fadump_e2e as e2e  # noqa: E402
 
 
@@ -134,32 +138,32 @@ class KernelVersions(unittest.TestCase):
                      "0x40010000 bytes of memory reserved for firmware-assisted dump",
                      "fadump: Initialized [0x40000000, 1024MB] cma area from "
                      "[0x40000000, 1024MB] bytes of memory reserved for firmware-assisted dump"):
-            self.assertTrue(e2e.CMA_AREA_RE.search(line), line)
-        self.assertFalse(e2e.CMA_AREA_RE.search("fadump: Failed to init cma area for "
+            self.assertTrue(checks.CMA_AREA_RE.search(line), line)
+        self.assertFalse(checks.CMA_AREA_RE.search("fadump: Failed to init cma area for "
                                                 "firmware-assisted dump,-12"))
 
 
 class RegSave(unittest.TestCase):
     def test_parse(self):
         cpus = {0: {"gpr1": 0xc000000001234560, "nip": 0x2fff0010}, 3: {"gpr13": 0xc000000000700300}}
-        parsed = e2e.parse_regsave(regsave(cpus))
+        parsed = checks.parse_regsave(regsave(cpus))
         self.assertEqual(sorted(parsed), [0, 3])
         self.assertEqual(parsed[0]["gpr1"], 0xc000000001234560)
         self.assertEqual(parsed[0]["nip"], 0x2fff0010)
         self.assertEqual(parsed[3]["gpr13"], 0xc000000000700300)
         self.assertEqual(parsed[3]["gpr7"], 7)
-        self.assertTrue(all(r in parsed[0] for r in e2e.COMPARED_REGS))
+        self.assertTrue(all(r in parsed[0] for r in checks.COMPARED_REGS))
         self.assertNotIn("dar", parsed[0])   # not a compared register
 
     def test_rejects(self):
         with self.assertRaisesRegex(ValueError, "REGSAVE"):
-            e2e.parse_regsave(regsave({0: {}}, magic=b"GARBAGE\0"))
+            checks.parse_regsave(regsave({0: {}}, magic=b"GARBAGE\0"))
         with self.assertRaisesRegex(ValueError, "CPUEND|CPU lists|CPUSTRT"):
-            e2e.parse_regsave(regsave({0: {}, 1: {}}, end=False)[:-64])
+            checks.parse_regsave(regsave({0: {}, 1: {}}, end=False)[:-64])
         data = bytearray(regsave({0: {}}))
         struct.pack_into(">I", data, 12, len(data))
         with self.assertRaisesRegex(ValueError, "beyond"):
-            e2e.parse_regsave(bytes(data))
+            checks.parse_regsave(bytes(data))
 
 
 class Regions(unittest.TestCase):
@@ -170,7 +174,7 @@ FADUMP-TEST: fadump-region: [0x000000fffff800-0x000000ffffffff]: cmdline append:
 """
 
     def test_parse(self):
-        self.assertEqual(e2e._capture_regions(self.TEXT), [
+        self.assertEqual(checks.capture_regions(self.TEXT), [
             (1, 0, 0x40000000, 0xde0, 0xde0),
             (2, 0, 0x40000de0, 0, 0),
             (0x11, 0, 0x40010000, 0x40000000, 0x40000000),
@@ -179,8 +183,160 @@ FADUMP-TEST: fadump-region: [0x000000fffff800-0x000000ffffffff]: cmdline append:
     def test_rejection_messages(self):
         for msg in ("fadump: Fadump header is corrupted.",
                     "rtas fadump: Dump taken by platform is incomplete (1)"):
-            self.assertTrue(e2e.REJECTED_RE.search(msg), msg)
-        self.assertFalse(e2e.REJECTED_RE.search(self.TEXT))
+            self.assertTrue(checks.REJECTED_RE.search(msg), msg)
+        self.assertFalse(checks.REJECTED_RE.search(self.TEXT))
+
+
+class SystemMap(unittest.TestCase):
+    MAP = ("c000000000000000 T _stext\n"
+           "c000000000000000 T _text\n"
+           "c000000000001000 T crash_fadump\n"
+           "c000000000001100 t local_helper\n"
+           "c000000000002000 W weak_fn\n"
+           "c000000000100000 T _etext\n"
+           "c000000000180000 D some_data\n"
+           "c000000000180000 A an_absolute\n"
+           "c000000000200000 B _end\n"
+           "garbage line\n")
+
+    def symbols(self, offset=0):
+        with tempfile.NamedTemporaryFile("w", suffix=".map", delete=False) as f:
+            f.write(self.MAP)
+        self.addCleanup(os.unlink, f.name)
+        return checks.Symbols(f.name, offset)
+
+    def test_lookup(self):
+        sym = self.symbols()
+        self.assertEqual(sym.lookup(0xC000000000001010), ("crash_fadump", 0x10))
+        self.assertEqual(sym.lookup(0xC000000000001100), ("local_helper", 0))
+        self.assertEqual(sym.lookup(0xC000000000002008), ("weak_fn", 8))
+        self.assertIsNone(sym.lookup(0xC000000000100000))          # past _etext
+        self.assertIsNone(sym.lookup(0xBFFFFFFFFFFFFFF0))          # before _stext
+        self.assertEqual(sym.lookup(0xC000000000180010, text_only=False), ("some_data", 0x10))
+        self.assertIsNone(sym.lookup(0xC000000000200000, text_only=False))  # past _end
+        self.assertEqual(sym.by_name["an_absolute"], 0xC000000000180000)
+
+    def test_relocated(self):
+        sym = self.symbols(offset=0x10000)
+        self.assertEqual(sym.lookup(0xC000000000011004), ("crash_fadump", 4))
+        self.assertTrue(sym.in_function(0xC000000000011004, "crash_fadump"))
+        self.assertFalse(sym.in_function(0xC000000000001004, "crash_fadump"))
+
+    def test_describe(self):
+        sym = self.symbols()
+        self.assertEqual(sym.describe(0xC000000000001010), "0xc000000000001010 crash_fadump+0x10")
+        self.assertEqual(sym.describe(0x10000100, msr=checks.MSR_PR), "0x10000100 (user mode)")
+        self.assertEqual(sym.describe(0x10000100), "0x10000100 (no kernel text symbol)")
+
+
+def captured_run(**cfg_fields):
+    """A Run of the default case as the flow leaves it, without a VM: the
+    consoles, query-fadump and FADUMP_TRIGGERED of a 4 GiB guest with
+    crashkernel=1G, radix, fadump=on."""
+    cfg = e2e.apply_case(config(**cfg_fields), "default")
+    run = e2e.Run(cfg=cfg, workdir="/nonexistent", marker="fadumptest-00ff")
+    run.guest_cpus = cfg.smp
+    sec = lambda typ, src, dst, length: {  # noqa: E731
+        "type": typ, "requested": True, "source": src, "destination": dst, "length": length,
+        "bytes-dumped": length, "error-flags": 0}
+    run.fadump_info = {"state": "dump-active", "status-flags": 0xC000,
+                       "sections": [sec(1, 0, 0x40000000, 0xde0), sec(2, 0, 0x40000de0, 0),
+                                    sec(0x11, 0, 0x40010000, 0x40000000)]}
+    run.fadump_triggered = {"cpu-index": 1, "status-flags": 0xC000}
+    run.first_console = (
+        "[    0.000000] fadump: Reserved 1024MB of memory at 0x00000040000000 (System RAM: 4096MB)\n"
+        "[    0.000000] radix-mmu: Page sizes from device-tree:\n"
+        "[    0.000000] fadump: Initialized 0x40000000 bytes cma area at 1024MB from "
+        "0x40010000 bytes of memory reserved for firmware-assisted dump\n"
+        f"[    0.000000] Kernel command line: {e2e.guest_append(cfg, run.marker)}\n"
+        "FADUMP-TEST: boot=first\n" + Regions.TEXT.replace("Dumped: 0xde0", "Dumped: 0x0")
+        .replace("Dumped: 0x40000000", "Dumped: 0x0"))
+    run.capture_console = (
+        "FADUMP-TEST: boot=capture\n" + Regions.TEXT +
+        "FADUMP-TEST: dmesg: [    0.000000] fadump: Reserving 3072MB of memory at "
+        "0x00000040000000 for preserving crash data\n")
+    return run
+
+
+class PureChecks(unittest.TestCase):
+    """The checks and helpers of capture_checks.py that read no core."""
+
+    def check(self, fn, run):
+        c = e2e.Check("x", "x")
+        fn(run, None, c, checks.Facts())
+        return c
+
+    def test_sections_complete(self):
+        c = self.check(checks.check_dump_sections_complete, captured_run())
+        self.assertTrue(c.ok, c.summary)
+        self.assertIn("3 sections dumped in full", c.summary)
+
+    def test_section_not_dumped(self):
+        run = captured_run()
+        run.fadump_info["sections"][2]["bytes-dumped"] = 0x1000
+        run.fadump_info["sections"][1]["length"] = 0x1000
+        c = self.check(checks.check_dump_sections_complete, run)
+        self.assertFalse(c.ok)
+        self.assertIn("section 2 (type 0x11): bytes-dumped 0x1000 of 0x40000000", c.summary)
+        self.assertIn("radix MMU, but the HPTE section is 0x1000 bytes", c.summary)
+        self.assertIn("the capture kernel's fadump_region", c.summary)
+
+    def test_sections_status_and_rejection(self):
+        run = captured_run()
+        run.fadump_info["status-flags"] = 0xE000
+        run.capture_console += "rtas fadump: Dump taken by platform is incomplete (1)\n"
+        c = self.check(checks.check_dump_sections_complete, run)
+        self.assertFalse(c.ok)
+        self.assertIn("status-flags 0xe000, expected 0xc000", c.summary)
+        self.assertIn("FADUMP_TRIGGERED status-flags 0xc000 != query-fadump's", c.summary)
+        self.assertIn("the capture kernel complains", c.summary)
+        run.fadump_info = None
+        self.assertIn("no query-fadump", self.check(checks.check_dump_sections_complete, run).summary)
+
+    def test_guest_configuration(self):
+        c = self.check(checks.check_guest_configuration, captured_run())
+        self.assertTrue(c.ok, c.summary)
+        self.assertEqual(c.summary, "VOF, 4 CPUs, radix MMU, fadump=on, crashkernel=1G of 4G")
+
+    def test_guest_configuration_not_applied(self):
+        run = captured_run()
+        run.cfg.mmu, run.cfg.smp, run.cfg.crashkernel = "hash", 2, "2G"
+        c = self.check(checks.check_guest_configuration, run)
+        self.assertFalse(c.ok)
+        self.assertIn("MMU messages come from ['radix'], expected hash only", c.summary)
+        self.assertIn("4 online CPUs, expected 2", c.summary)
+        self.assertIn("the kernel command line lacks ['crashkernel=2G', 'disable_radix']", c.summary)
+        self.assertIn("boot memory registered: 0x40000000 bytes, expected crashkernel=2G", c.summary)
+
+    def test_boot_mem_top(self):
+        run = captured_run()
+        self.assertEqual(checks.boot_mem_top(run)[0], 0x40000000)
+        run.capture_console = ""
+        self.assertEqual(checks.boot_mem_top(run), (1 << 30, "crashkernel=1G"))
+
+    def test_cpu_state_area(self):
+        run = captured_run()
+        self.assertEqual(checks.cpu_state_area(run), (0x40000000, 0xde0, "query-fadump"))
+        run.fadump_info = None
+        self.assertEqual(checks.cpu_state_area(run), (0x40000000, 0xde0, "fadump_region"))
+        run.capture_console = ""
+        self.assertEqual(checks.cpu_state_area(run), (None, None, None))
+
+    def test_single_section(self):
+        info = captured_run().fadump_info
+        self.assertEqual(checks.single_section(info, 2)["destination"], 0x40000de0)
+        self.assertIsNone(checks.single_section(info, 0x100))
+        info["sections"].append(dict(info["sections"][1]))
+        self.assertIsNone(checks.single_section(info, 2))        # two: ambiguous
+        self.assertIsNone(checks.single_section(None, 1))
+
+    def test_thread_shift(self):
+        with tempfile.TemporaryDirectory() as d:
+            run = captured_run(guest_dir=d)
+            self.assertEqual(checks.thread_shift(run), 14)       # no config
+            with open(os.path.join(d, "config"), "w") as f:
+                f.write("CONFIG_THREAD_SHIFT=15\n")
+            self.assertEqual(checks.thread_shift(run), 15)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@ import subprocess
 import sys
 import tempfile
 
-import cli_tap
-from cli_tap import GEN, check, run
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import tap  # noqa: E402
+from extract_cli import GEN, run  # noqa: E402
+from tap import check  # noqa: E402
 
 
 def gen(d, *args):
@@ -401,8 +404,6 @@ def main():
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
-    return cli_tap.report()
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.main(main))

@@ -3,7 +3,8 @@
 taken by capture-dtbs.py --out) and on damaged copies of them: output,
 --check, --diff, --json, --save-dtb, directory trees, exit statuses.
 
-Usage: test_cli.py FDT-INSPECT     (TAP output; exit 0 pass, 1 fail)
+Usage: test_cli.py FDT-INSPECT     (TAP on stdout, tests/lib/tap.py;
+exit 0 pass, 1 fail)
 """
 
 import json
@@ -14,19 +15,19 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+
+import tap  # noqa: E402
+from tap import check  # noqa: E402
+
 DATA = os.path.join(HERE, "data")
 TOOL = None
-results = []
 
 
 def run(*args, stdout=subprocess.PIPE):
     p = subprocess.run([TOOL, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
                        timeout=60)
     return p.returncode, p.stdout or "", p.stderr
-
-
-def check(name, cond, detail=""):
-    results.append((name, bool(cond), detail))
 
 
 def data(name):
@@ -179,16 +180,7 @@ def main():
     check("output that cannot be written: exit 4", rc == 4 and "writing the output" in err, err)
 
     shutil.rmtree(tmp, ignore_errors=True)
-    failed = 0
-    print(f"1..{len(results)}")
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-        if not ok:
-            failed += 1
-            for line in str(detail).splitlines()[:30]:
-                print(f"# {line}")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.main(main))

@@ -16,12 +16,18 @@ checks, over the sources as they are:
   4. no name is defined by two headers (one home per type and prefix);
   5. the tools include no private header and define no library names.
 
-Usage: check-layering.py [TOP]   (TAP on stdout; exit 1 on a violation)
+Usage: check-layering.py [TOP]   (TAP on stdout, tests/lib/tap.py; exit 1
+on a violation)
 """
 
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+
+import tap  # noqa: E402
+from tap import check  # noqa: E402
 
 TOP = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2]
 LIB = TOP / "lib"
@@ -37,12 +43,6 @@ EXEMPT = {
     # makedumpfile's diskdump_mod.h / the kdump-compressed on-disk format
     "dump/kdump-format.h": re.compile(r"KDUMP_\w+$"),
 }
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append((name, bool(ok), detail))
 
 
 def parts():
@@ -166,14 +166,6 @@ def main():
                     bad.append(f"{f.relative_to(TOP)}: {name} has {part}'s prefix")
     check("tools define no library names", not bad, "\n".join(bad))
 
-    print(f"1..{len(results)}")
-    for n, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {n} - {name}")
-        if not ok:
-            for line in str(detail).splitlines()[:40]:
-                print(f"# {line}")
-    return 0 if all(ok for _, ok, _ in results) else 1
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.main(main))
