@@ -34,8 +34,10 @@ typedef struct Walk {
     uint64_t thread_size;
     unsigned int layouts;
     unsigned int max_frames;
-    uint64_t stacks[KERNEL_UNWIND_MAX_STACKS];
-    unsigned int n_stacks;
+    /* the 16 KiB blocks the walk has been on, and its stack switches */
+    uint64_t blocks[4 * KERNEL_UNWIND_MAX_STACKS];
+    unsigned int n_blocks;
+    unsigned int n_switches;
     gboolean new_stack;         /* for the next frame with an sp */
     gboolean lr_pending;        /* the context's LR is not shown yet */
     uint64_t lr;
@@ -190,19 +192,47 @@ static gboolean read_ulong(Walk *w, uint64_t addr, uint64_t *v)
     return TRUE;
 }
 
-static gboolean visited(const Walk *w, uint64_t base)
+/* Stacks are told apart in blocks of the smallest THREAD_SIZE */
+static uint64_t block_of(uint64_t sp)
 {
-    for (unsigned int i = 0; i < w->n_stacks; i++) {
-        if (w->stacks[i] == base) {
+    return sp & ~((uint64_t)KERNEL_UNWIND_THREAD_SIZE_MIN - 1);
+}
+
+static gboolean visited(const Walk *w, uint64_t block)
+{
+    for (unsigned int i = 0; i < w->n_blocks; i++) {
+        if (w->blocks[i] == block) {
             return TRUE;
         }
     }
     return FALSE;
 }
 
+static void note_block(Walk *w, uint64_t sp)
+{
+    if (!visited(w, block_of(sp)) && w->n_blocks < G_N_ELEMENTS(w->blocks)) {
+        w->blocks[w->n_blocks++] = block_of(sp);
+    }
+}
+
+/*
+ * A stack's top frame, which call_do_irq() chains to the interrupted
+ * stack: THREAD_SIZE - STACK_FRAME_MIN_SIZE (ELFv2) or - 112 (6.1's
+ * STACK_FRAME_OVERHEAD, ELFv1), for any THREAD_SIZE
+ */
+static gboolean top_frame(uint64_t sp)
+{
+    const uint64_t mask = KERNEL_UNWIND_THREAD_SIZE_MIN - 1;
+
+    return !((sp + TOP_FRAME_V2) & mask) || !((sp + TOP_FRAME_V1) & mask);
+}
+
 /*
  * Whether the walk may go from the frame at @cur (0: none, @next is r1)
- * to @next, the @what found there; the walk ended when not
+ * to @next, the @what found there (@via_regs: in pt_regs); the walk
+ * ended when not.  Up the same stack, always; to another stack, or down,
+ * only through pt_regs or from a top frame, and into a block of memory
+ * the walk has not been on.
  */
 static gboolean move(Walk *w, uint64_t cur, uint64_t next, gboolean via_regs,
                      const char *what)
@@ -228,43 +258,46 @@ static gboolean move(Walk *w, uint64_t cur, uint64_t next, gboolean via_regs,
                G_GINT64_MODIFIER "x)", what, next, base + w->thread_size);
         return FALSE;
     }
-    if (cur && base == stack_base(w, cur)) {
-        if (next <= cur) {
+    if (!cur) {
+        note_block(w, next);
+        return TRUE;
+    }
+    if (next > cur && base == stack_base(w, cur)) {
+        note_block(w, next);
+        return TRUE;
+    }
+    if (!via_regs && !top_frame(cur)) {
+        if (base == stack_base(w, cur)) {
             finish(w, KERNEL_UNWIND_END_CORRUPT,
                    "%s 0x%016" G_GINT64_MODIFIER "x of the frame at 0x%016"
                    G_GINT64_MODIFIER "x does not go up the stack", what,
                    next, cur);
-            return FALSE;
-        }
-        return TRUE;
-    }
-    if (cur && !via_regs) {
-        uint64_t top = stack_base(w, cur) + w->thread_size;
-
-        if (cur != top - TOP_FRAME_V2 && cur != top - TOP_FRAME_V1) {
+        } else {
             finish(w, KERNEL_UNWIND_END_CORRUPT,
                    "%s 0x%016" G_GINT64_MODIFIER "x of the frame at 0x%016"
-                   G_GINT64_MODIFIER "x leaves its stack (0x%016"
-                   G_GINT64_MODIFIER "x-0x%016" G_GINT64_MODIFIER "x), not "
-                   "from the top frame", what, next, cur, top -
-                   w->thread_size, top);
-            return FALSE;
+                   G_GINT64_MODIFIER "x leaves its stack, not from a "
+                   "stack's top frame", what, next, cur);
         }
-    }
-    if (visited(w, base)) {
-        finish(w, KERNEL_UNWIND_END_CORRUPT,
-               "%s 0x%016" G_GINT64_MODIFIER "x goes back to the stack at "
-               "0x%016" G_GINT64_MODIFIER "x (a loop)", what, next, base);
         return FALSE;
     }
-    if (w->n_stacks == KERNEL_UNWIND_MAX_STACKS) {
+    if (visited(w, block_of(next))) {
+        finish(w, KERNEL_UNWIND_END_CORRUPT,
+               "%s 0x%016" G_GINT64_MODIFIER "x of the frame at 0x%016"
+               G_GINT64_MODIFIER "x %s (a loop)", what, next, cur,
+               next <= cur && base == stack_base(w, cur) ?
+               "does not go up the stack" :
+               "goes back to a stack already walked");
+        return FALSE;
+    }
+    if (w->n_switches == KERNEL_UNWIND_MAX_STACKS - 1) {
         finish(w, KERNEL_UNWIND_END_CORRUPT,
                "%s 0x%016" G_GINT64_MODIFIER "x would be the %dth stack of "
                "the walk", what, next, KERNEL_UNWIND_MAX_STACKS + 1);
         return FALSE;
     }
-    w->stacks[w->n_stacks++] = base;
-    w->new_stack = cur != 0;
+    w->n_switches++;
+    note_block(w, next);
+    w->new_stack = TRUE;
     return TRUE;
 }
 
@@ -327,7 +360,6 @@ static void walk(Walk *w, uint64_t sp)
             return;
         }
         if (exc) {
-            uint64_t top = stack_base(w, sp) + w->thread_size;
             uint64_t nip = regs[PAPR_PT_NIP], msr = regs[PAPR_PT_MSR];
             uint64_t trap = regs[PAPR_PT_TRAP];
 
@@ -347,11 +379,13 @@ static void walk(Walk *w, uint64_t sp)
                 return;
             }
             /* copy_thread()'s zeroed pt_regs (process.c empty_user_regs) */
-            if (!msr && !trap && regs_at + PAPR_PT_REGS_SIZE == top) {
+            if (!msr && !trap &&
+                !((regs_at + PAPR_PT_REGS_SIZE) &
+                  (KERNEL_UNWIND_THREAD_SIZE_MIN - 1))) {
                 finish(w, KERNEL_UNWIND_END_BASE,
                        "empty pt_regs at the base of the stack (0x%016"
                        G_GINT64_MODIFIER "x): a kernel thread that has not "
-                       "entered user mode yet", top);
+                       "entered user mode yet", regs_at + PAPR_PT_REGS_SIZE);
                 return;
             }
             if (!add_frame(w, KERNEL_UNWIND_EXCEPTION, nip, sp, regs)) {
@@ -369,12 +403,9 @@ static void walk(Walk *w, uint64_t sp)
             return;
         }
         if (!next) {
-            uint64_t top = stack_base(w, sp) + w->thread_size;
-
             finish(w, KERNEL_UNWIND_END_BASE,
-                   "back chain 0 at 0x%016" G_GINT64_MODIFIER "x, %"
-                   G_GINT64_MODIFIER "u bytes below the top of its stack: "
-                   "the base of a kernel thread's stack", sp, top - sp);
+                   "back chain 0 at 0x%016" G_GINT64_MODIFIER "x: the base "
+                   "of a kernel thread's stack", sp);
             return;
         }
         if (!move(w, sp, next, FALSE, "back chain") ||

@@ -35,12 +35,16 @@
  *
  * Every stack -- a task's, a CPU's hard and soft IRQ stacks, the
  * emergency stacks -- is THREAD_SIZE bytes aligned to THREAD_SIZE in the
- * linear map (Book3S-64 has no VMAP_STACK).  The walk stays in one stack,
- * going strictly up, and may leave it only through an exception frame or
- * from a stack's top frame (call_do_irq()/call_do_softirq() chain an IRQ
- * stack's top frame to the task's stack), never into a stack it has been
- * on.  A corrupt stack ends the walk with a reason; every read goes
- * through KernelMem.
+ * linear map (Book3S-64 has no VMAP_STACK).  The walk goes strictly up
+ * one stack; it may go to another stack (or down) only through an
+ * exception frame's r1, or from a stack's top frame (call_do_irq() and
+ * call_do_softirq() chain an IRQ stack's top frame, THREAD_SIZE - 32 or
+ * - 112, to the interrupted stack), and never into a 16 KiB block of
+ * memory it has been on: so a THREAD_SIZE guessed too big (32 KiB for a
+ * 16 KiB kernel) still lets an IRQ stack next to a task's be walked.  A
+ * corrupt stack ends the walk with a reason; every read goes through
+ * KernelMem; at most max_frames frames and KERNEL_UNWIND_MAX_STACKS
+ * stacks.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
