@@ -28,6 +28,12 @@
  *     (STACK_INT_FRAME_MARKER = STACK_FRAME_MIN_SIZE 32,
  *      STACK_INT_FRAME_REGS = STACK_FRAME_MIN_SIZE + 16)
  *
+ * The test guests' kernels (6.1.192, 6.12.95, 7.2.13 ppc64le) compile to
+ * exactly these: system_call_common stores 0x53474552 at r1 + 96 (6.1)
+ * or r1 + 32 and passes pt_regs at r1 + 112 or r1 + 48; call_do_irq()'s
+ * stdu goes to THREAD_SIZE - 112 = 16272 (6.1) or THREAD_SIZE - 32 =
+ * 32736 (6.12, 7.2); their configs have THREAD_SHIFT 14 and 15.
+ *
  * Older kernels marked the frame "regshere" (0x7265677368657265) at the
  * first position; it is accepted there too.  The walk continues in the
  * interrupted context (pt_regs gpr1, nip, link); an interrupted user
