@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <elf.h>
+
 #include "kernel/vmcore-mem.h"
 #include "common/error.h"
 
@@ -16,7 +18,7 @@ static const VmcorePhdr *load_for(const GArray *phdrs, uint64_t paddr)
     for (guint i = 0; i < phdrs->len; i++) {
         const VmcorePhdr *ph = &g_array_index(phdrs, VmcorePhdr, i);
 
-        if (ph->type == 1 /* PT_LOAD */ && paddr >= ph->paddr &&
+        if (ph->type == PT_LOAD && paddr >= ph->paddr &&
             paddr - ph->paddr < ph->memsz) {
             return ph;
         }

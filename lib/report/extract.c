@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <elf.h>
 #include <string.h>
 
 #include "report/extract.h"
@@ -442,7 +443,7 @@ void report_validation_text(const ReportExtract *r, FILE *out)
         const VmcoreNoteCheck *c = v->note_checks->pdata[i];
 
         equal_notes += c->equal;
-        cpu_notes += c->type == 1;
+        cpu_notes += c->type == NT_PRSTATUS;
     }
     for (guint i = 0; i < v->segment_checks->len; i++) {
         const VmcoreSegmentCheck *s = v->segment_checks->pdata[i];

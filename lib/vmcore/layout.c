@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <elf.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vmcore/layout.h"
@@ -56,27 +57,27 @@ void vmcore_layout_free(VmcoreLayout *layout)
 void vmcore_phdr_encode(const VmcorePhdr *ph, gboolean be,
                         uint8_t out[VMCORE_PHDR_SIZE])
 {
-    qf_put32(out, ph->type, be);
-    qf_put32(out + 4, ph->flags, be);
-    qf_put64(out + 8, ph->offset, be);
-    qf_put64(out + 16, ph->vaddr, be);
-    qf_put64(out + 24, ph->paddr, be);
-    qf_put64(out + 32, ph->filesz, be);
-    qf_put64(out + 40, ph->memsz, be);
-    qf_put64(out + 48, ph->align, be);
+    qf_put32(out + offsetof(Elf64_Phdr, p_type), ph->type, be);
+    qf_put32(out + offsetof(Elf64_Phdr, p_flags), ph->flags, be);
+    qf_put64(out + offsetof(Elf64_Phdr, p_offset), ph->offset, be);
+    qf_put64(out + offsetof(Elf64_Phdr, p_vaddr), ph->vaddr, be);
+    qf_put64(out + offsetof(Elf64_Phdr, p_paddr), ph->paddr, be);
+    qf_put64(out + offsetof(Elf64_Phdr, p_filesz), ph->filesz, be);
+    qf_put64(out + offsetof(Elf64_Phdr, p_memsz), ph->memsz, be);
+    qf_put64(out + offsetof(Elf64_Phdr, p_align), ph->align, be);
 }
 
 void vmcore_phdr_decode(const uint8_t in[VMCORE_PHDR_SIZE], gboolean be,
                         VmcorePhdr *ph)
 {
-    ph->type = qf_get32(in, be);
-    ph->flags = qf_get32(in + 4, be);
-    ph->offset = qf_get64(in + 8, be);
-    ph->vaddr = qf_get64(in + 16, be);
-    ph->paddr = qf_get64(in + 24, be);
-    ph->filesz = qf_get64(in + 32, be);
-    ph->memsz = qf_get64(in + 40, be);
-    ph->align = qf_get64(in + 48, be);
+    ph->type = qf_get32(in + offsetof(Elf64_Phdr, p_type), be);
+    ph->flags = qf_get32(in + offsetof(Elf64_Phdr, p_flags), be);
+    ph->offset = qf_get64(in + offsetof(Elf64_Phdr, p_offset), be);
+    ph->vaddr = qf_get64(in + offsetof(Elf64_Phdr, p_vaddr), be);
+    ph->paddr = qf_get64(in + offsetof(Elf64_Phdr, p_paddr), be);
+    ph->filesz = qf_get64(in + offsetof(Elf64_Phdr, p_filesz), be);
+    ph->memsz = qf_get64(in + offsetof(Elf64_Phdr, p_memsz), be);
+    ph->align = qf_get64(in + offsetof(Elf64_Phdr, p_align), be);
 }
 
 /* The checks of parse_crash_elf64_headers() */
@@ -85,6 +86,8 @@ static gboolean ehdr_sane(const VmcoreCoreHeader *hdr, GError **error)
     const uint8_t *e = hdr->ehdr;
     gboolean be = hdr->big_endian;
     const char *why = NULL;
+#define EHDR16(f) qf_get16(e + offsetof(Elf64_Ehdr, f), be)
+#define EHDR32(f) qf_get32(e + offsetof(Elf64_Ehdr, f), be)
 
     if (memcmp(e, ELFMAG, SELFMAG) != 0) {
         why = "no ELF magic";
@@ -94,19 +97,21 @@ static gboolean ehdr_sane(const VmcoreCoreHeader *hdr, GError **error)
         why = "EI_DATA is not the kernel's byte order";
     } else if (e[EI_VERSION] != EV_CURRENT) {
         why = "EI_VERSION is not 1";
-    } else if (qf_get16(e + 16, be) != ET_CORE) {
+    } else if (EHDR16(e_type) != ET_CORE) {
         why = "e_type is not ET_CORE";
-    } else if (qf_get16(e + 18, be) != EM_PPC64) {
+    } else if (EHDR16(e_machine) != EM_PPC64) {
         why = "e_machine is not EM_PPC64";
-    } else if (qf_get32(e + 20, be) != EV_CURRENT) {
+    } else if (EHDR32(e_version) != EV_CURRENT) {
         why = "e_version is not 1";
-    } else if (qf_get16(e + 52, be) != VMCORE_EHDR_SIZE) {
+    } else if (EHDR16(e_ehsize) != VMCORE_EHDR_SIZE) {
         why = "e_ehsize is not 64";
-    } else if (qf_get16(e + 54, be) != VMCORE_PHDR_SIZE) {
+    } else if (EHDR16(e_phentsize) != VMCORE_PHDR_SIZE) {
         why = "e_phentsize is not 56";
     } else if (hdr->phdrs->len == 0) {
         why = "no program headers";
     }
+#undef EHDR16
+#undef EHDR32
     if (why) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "ELF core header: %s (the capture kernel says \"Core "

@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -147,13 +148,14 @@ static gboolean open_real(RealCore *c, GError **error)
         return FALSE;
     }
     c->big_endian = e[EI_DATA] == ELFDATA2MSB;
-    phoff = qf_get64(e + 32, c->big_endian);
-    phentsize = c->big_endian ? qf_be16(e + 54) : qf_le16(e + 54);
-    phnum = c->big_endian ? qf_be16(e + 56) : qf_le16(e + 56);
+    phoff = qf_get64(e + offsetof(Elf64_Ehdr, e_phoff), c->big_endian);
+    phentsize = qf_get16(e + offsetof(Elf64_Ehdr, e_phentsize),
+                         c->big_endian);
+    phnum = qf_get16(e + offsetof(Elf64_Ehdr, e_phnum), c->big_endian);
     if (phnum && phentsize != VMCORE_PHDR_SIZE) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
-                    "%s: program header size %u, not 56", c->path,
-                    phentsize);
+                    "%s: program header size %u, not %u", c->path,
+                    phentsize, VMCORE_PHDR_SIZE);
         return FALSE;
     }
     if (!qf_span_ok(c->size, phoff, (uint64_t)phnum * VMCORE_PHDR_SIZE)) {
