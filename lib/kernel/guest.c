@@ -19,6 +19,8 @@ void kernel_guest_facts_free(KernelGuestFacts *f)
         kernel_mem_free(f->k);
         g_clear_error(&f->kallsyms_error);
         g_clear_error(&f->panic_cpu_error);
+        kernel_printk_log_free(f->log);
+        g_clear_error(&f->log_error);
         g_free(f);
     }
 }
@@ -51,7 +53,7 @@ KernelGuestFacts *kernel_guest_facts(Dump *dump, GError **error)
         f->byte_order_source = "VMCOREINFO note";
     } else {
         f->big_endian = FALSE;
-        f->byte_order_source = "assumed (nothing tells)";
+        f->byte_order_source = "assumed: nothing tells";
     }
     f->k = kernel_mem_new_for_dump(dump, f->big_endian);
     f->ks = kernel_kallsyms_load(f->k, f->vmcoreinfo.text,
@@ -59,5 +61,6 @@ KernelGuestFacts *kernel_guest_facts(Dump *dump, GError **error)
     f->have_panic_cpu = kernel_panic_cpu_read(f->k, f->vmcoreinfo.text, f->ks,
                                               &f->panic_cpu,
                                               &f->panic_cpu_error);
+    f->log = kernel_printk_log_read(f->k, f->vmcoreinfo.text, 0, &f->log_error);
     return g_steal_pointer(&f);
 }

@@ -2,8 +2,8 @@
  * What a dump of any pseries guest tells without a fadump registration,
  * each fact with where it came from: VMCOREINFO found in guest memory
  * (vmcoreinfo-find.h), the vCPUs' registers from QEMU's NT_PRSTATUS notes
- * (elfcore/prstatus.h), and which CPU panicked from the kernel's
- * panic_cpu (panic-cpu.h), read through kernel memory taken 1:1 from the
+ * (elfcore/prstatus.h), which CPU panicked from the kernel's
+ * panic_cpu (panic-cpu.h) and the printk log (printk.h), read through kernel memory taken 1:1 from the
  * dump (dump-mem.h).  The building blocks of a triage of guests that
  * never registered fadump; vmcore_analyse() stays the way for those that
  * did.
@@ -21,6 +21,7 @@
 #include "kernel/kallsyms.h"
 #include "kernel/mem.h"
 #include "kernel/panic-cpu.h"
+#include "kernel/printk.h"
 #include "kernel/vmcoreinfo-find.h"
 
 typedef struct KernelGuestFacts {
@@ -33,13 +34,15 @@ typedef struct KernelGuestFacts {
     /* the kernel's byte order and who said so */
     gboolean big_endian;
     const char *byte_order_source;      /* "QEMU notes", "VMCOREINFO note",
-                                           "assumed (nothing tells)" */
+                                           "assumed: nothing tells" */
     KernelMem *k;                       /* guest physical memory 1:1 */
     KernelKallsyms *ks;                 /* NULL: see kallsyms_error */
     GError *kallsyms_error;
     gboolean have_panic_cpu;
     KernelPanicCpu panic_cpu;
     GError *panic_cpu_error;
+    KernelPrintkLog *log;               /* the printk ring; NULL: log_error */
+    GError *log_error;
 } KernelGuestFacts;
 
 /**
