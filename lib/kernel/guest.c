@@ -62,5 +62,11 @@ KernelGuestFacts *kernel_guest_facts(Dump *dump, GError **error)
                                               &f->panic_cpu,
                                               &f->panic_cpu_error);
     f->log = kernel_printk_log_read(f->k, f->vmcoreinfo.text, 0, &f->log_error);
+    /* panic_cpu not locatable (no CONFIG_KALLSYMS_ALL): the log says */
+    if (!f->have_panic_cpu && f->log &&
+        g_error_matches(f->panic_cpu_error, QF_ERROR, QF_ERROR_NOT_FOUND) &&
+        kernel_panic_cpu_from_log(f->log, &f->panic_cpu)) {
+        f->have_panic_cpu = TRUE;
+    }
     return g_steal_pointer(&f);
 }

@@ -38,6 +38,10 @@ typedef struct KernelGuestFacts {
     KernelMem *k;                       /* guest physical memory 1:1 */
     KernelKallsyms *ks;                 /* NULL: see kallsyms_error */
     GError *kallsyms_error;
+    /*
+     * panic_cpu; when nothing locates it, the log's panic (then
+     * panic_cpu_error stays, saying why not panic_cpu)
+     */
     gboolean have_panic_cpu;
     KernelPanicCpu panic_cpu;
     GError *panic_cpu_error;

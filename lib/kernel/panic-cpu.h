@@ -15,6 +15,7 @@
 
 #include "kernel/kallsyms.h"
 #include "kernel/mem.h"
+#include "kernel/printk.h"
 
 /* A panic_cpu at or above this is refused as corrupt (NR_CPUS is 8192) */
 #define KERNEL_PANIC_CPU_MAX    (1u << 16)
@@ -23,7 +24,10 @@ typedef struct KernelPanicCpu {
     gboolean panicked;          /* FALSE: panic_cpu is PANIC_CPU_INVALID */
     uint32_t cpu;               /* when panicked */
     uint64_t vaddr;             /* of panic_cpu */
-    const char *addr_source;    /* "VMCOREINFO" or "kallsyms" */
+    const char *addr_source;    /* "VMCOREINFO" or "kallsyms"; NULL when
+                                   from the log */
+    const char *source;         /* "panic_cpu in kernel memory", or "the
+                                   log's CPU: line of the panic" */
 } KernelPanicCpu;
 
 /**
@@ -41,9 +45,26 @@ gboolean kernel_panic_cpu_read(KernelMem *k, const char *vmcoreinfo,
                                KernelKallsyms *ks, KernelPanicCpu *ret,
                                GError **error);
 
+/**
+ * kernel_panic_cpu_from_log - the panicked CPU as the log tells it, for
+ *     kernels whose panic_cpu nothing locates (no CONFIG_KALLSYMS_ALL)
+ * @log: the printk log
+ * @ret: filled on success (panicked TRUE)
+ *
+ * The last "Kernel panic - not syncing: " record; the "CPU: N ..." line
+ * dump_stack() prints right after it, else (an Oops that panicked, which
+ * printed its stack before) the last one before it.
+ *
+ * Returns: FALSE when the log has no panic record or no CPU: line for it
+ */
+gboolean kernel_panic_cpu_from_log(const KernelPrintkLog *log,
+                                   KernelPanicCpu *ret);
+
 /*
- * "CPU 2 panicked (panic_cpu in kernel memory, located by kallsyms)" or
- * "no CPU panicked (panic_cpu = -1 in kernel memory)"; g_free()
+ * "CPU 2 panicked (panic_cpu in kernel memory, located by kallsyms)",
+ * "CPU 2 panicked (the log's CPU: line of the panic)" or "no CPU
+ * panicked (panic_cpu = -1 in kernel memory, located by kallsyms)";
+ * g_free()
  */
 char *kernel_panic_cpu_describe(const KernelPanicCpu *p);
 

@@ -117,6 +117,7 @@ static void test_crashed(gconstpointer data)
     g_assert_cmpuint(f->panic_cpu.cpu, ==, 1);
     g_assert_cmphex(f->panic_cpu.vaddr, ==, KBASE + PANIC_CPU);
     g_assert_cmpstr(f->panic_cpu.addr_source, ==, "kallsyms");
+    g_assert_cmpstr(f->panic_cpu.source, ==, "panic_cpu in kernel memory");
 }
 
 /* Live and idle: nobody panicked, and it says so */
@@ -185,6 +186,35 @@ static void test_no_kallsyms(void)
                     "it up in");
 }
 
+/*
+ * kallsyms without panic_cpu (a kernel without CONFIG_KALLSYMS_ALL): the
+ * log's panic tells the CPU (the generated Oops: "CPU: 2 PID: 99 ...")
+ */
+static void test_panic_from_log(void)
+{
+    GenParams p;
+    g_autoptr(Guest) g = NULL;
+    g_autoptr(KernelGuestFacts) f = NULL;
+
+    params(&p, TRUE, 1);
+    p.panic_cpu_sym = FALSE;
+    p.printk = GEN_PRINTK_612;
+    g = guest(&p, FALSE);
+    f = kernel_guest_facts(g->dump, NULL);
+    g_assert_nonnull(f);
+    g_assert_nonnull(f->ks);
+    g_assert_nonnull(f->log);
+    g_assert_error(f->panic_cpu_error, QF_ERROR, QF_ERROR_NOT_FOUND);
+    g_assert_cmpstr(f->panic_cpu_error->message, ==,
+                    "panic_cpu: not in VMCOREINFO, and kallsyms: no symbol "
+                    "panic_cpu among 8");
+    g_assert_true(f->have_panic_cpu);
+    g_assert_true(f->panic_cpu.panicked);
+    g_assert_cmpuint(f->panic_cpu.cpu, ==, 2);
+    g_assert_cmpstr(f->panic_cpu.source, ==,
+                    "the log's CPU: line of the panic");
+}
+
 /* No VMCOREINFO anywhere: no facts, a clear error */
 static void test_no_vmcoreinfo(void)
 {
@@ -216,5 +246,6 @@ int main(int argc, char **argv)
     g_test_add_func("/kernel-guest/raw-note", test_raw_note);
     g_test_add_func("/kernel-guest/no-kallsyms", test_no_kallsyms);
     g_test_add_func("/kernel-guest/no-vmcoreinfo", test_no_vmcoreinfo);
+    g_test_add_func("/kernel-guest/panic-from-log", test_panic_from_log);
     return g_test_run();
 }

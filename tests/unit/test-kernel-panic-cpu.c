@@ -194,6 +194,79 @@ static void test_errors(void)
     g_assert_true(g_str_has_prefix(e4->message, "panic_cpu: "));
 }
 
+/* A log of @texts (NULL-terminated), as the ring walk returns it */
+static KernelPrintkLog *log_of(const char *const *texts)
+{
+    KernelPrintkLog *log = g_new0(KernelPrintkLog, 1);
+
+    log->records = g_ptr_array_new();
+    log->problems = g_ptr_array_new();
+    for (; *texts; texts++) {
+        KernelPrintkRecord *r = g_new0(KernelPrintkRecord, 1);
+
+        r->text = g_strdup(*texts);
+        r->text_len = strlen(r->text);
+        g_ptr_array_add(log->records, r);
+    }
+    log->n_records = log->records->len;
+    return log;
+}
+
+static void free_log(KernelPrintkLog *log)
+{
+    for (guint i = 0; i < log->records->len; i++) {
+        KernelPrintkRecord *r = log->records->pdata[i];
+
+        g_free(r->text);
+        g_free(r);
+    }
+    g_ptr_array_unref(log->records);
+    g_ptr_array_unref(log->problems);
+    g_free(log);
+}
+
+/* The log's panic: the CPU: line after it, else the Oops' before it */
+static void test_from_log(void)
+{
+    static const char *const after[] = {
+        "CPU: 3 PID: 7 Comm: old", "Kernel panic - not syncing: sysrq",
+        "CPU: 1 UID: 0 PID: 1 Comm: init Not tainted 6.12.95 #1",
+        "Call Trace:", NULL,
+    };
+    static const char *const before[] = {
+        "Oops: Kernel access of bad area, sig: 11 [#1]",
+        "CPU: 12 PID: 99 Comm: sh Not tainted 6.1.0 #1",
+        "Kernel panic - not syncing: Fatal exception", "CPU: x", NULL,
+    };
+    static const char *const no_panic[] = { "CPU: 1 PID: 2", "hello", NULL };
+    static const char *const no_cpu[] = {
+        "CPU: 99999 PID: 1", "Kernel panic - not syncing: x", "CPU:1", NULL,
+    };
+    KernelPanicCpu p;
+    KernelPrintkLog *l;
+    g_autofree char *what = NULL;
+
+    l = log_of(after);
+    g_assert_true(kernel_panic_cpu_from_log(l, &p));
+    g_assert_true(p.panicked);
+    g_assert_cmpuint(p.cpu, ==, 1);
+    g_assert_null(p.addr_source);
+    what = kernel_panic_cpu_describe(&p);
+    g_assert_cmpstr(what, ==, "CPU 1 panicked (the log's CPU: line of the "
+                              "panic)");
+    free_log(l);
+    l = log_of(before);
+    g_assert_true(kernel_panic_cpu_from_log(l, &p));
+    g_assert_cmpuint(p.cpu, ==, 12);
+    free_log(l);
+    l = log_of(no_panic);
+    g_assert_false(kernel_panic_cpu_from_log(l, &p));
+    free_log(l);
+    l = log_of(no_cpu);
+    g_assert_false(kernel_panic_cpu_from_log(l, &p));
+    free_log(l);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -216,5 +289,6 @@ int main(int argc, char **argv)
     g_test_add_func("/kernel-panic-cpu/vmcoreinfo-symbol",
                     test_vmcoreinfo_symbol);
     g_test_add_func("/kernel-panic-cpu/errors", test_errors);
+    g_test_add_func("/kernel-panic-cpu/from-log", test_from_log);
     return g_test_run();
 }
