@@ -9,7 +9,8 @@
  * very end of the file.  Neither order is assumed: everything is found
  * through e_phoff/e_shoff, and every offset and size is checked against
  * the file size before it is used.  The byte order is the file's own
- * (EI_DATA); libelf converts.
+ * (EI_DATA); libelf converts.  The PT_NOTE segments (QEMU's per-vCPU
+ * NT_PRSTATUS etc.) are kept, in the file's byte order.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -25,16 +26,22 @@
  * guest RAM block, a few on any real machine.
  */
 #define ELF_MAX_PHDRS   (1u << 21)
+/* The notes kept: QEMU writes a few KiB per vCPU */
+#define ELF_NOTES_MAX   (64u << 20)
 
 typedef struct ElfState {
     const DumpFile *file;
     GArray *ranges;         /* DumpMemRange, sorted by paddr */
+    GByteArray *notes;      /* the PT_NOTE segments, one after the other */
 } ElfState;
 
 static void elf_state_free(ElfState *s)
 {
     if (s->ranges) {
         g_array_unref(s->ranges);
+    }
+    if (s->notes) {
+        g_byte_array_unref(s->notes);
     }
     g_free(s);
 }
@@ -169,9 +176,11 @@ static gboolean phdr_count(Elf *elf, const GElf_Ehdr *eh, size_t shnum,
     return TRUE;
 }
 
-static gboolean read_segments(Elf *elf, size_t phnum, uint64_t size,
-                              GArray *ranges, GError **error)
+static gboolean read_segments(Elf *elf, const DumpFile *file, size_t phnum,
+                              GArray *ranges, GByteArray *notes,
+                              GError **error)
 {
+    uint64_t size = file->size;
     size_t have;
 
     /* libelf clamps its count to the file; ours was checked against it */
@@ -194,6 +203,17 @@ static gboolean read_segments(Elf *elf, size_t phnum, uint64_t size,
                         i, (uint64_t)ph.p_filesz, (uint64_t)ph.p_offset,
                         size);
             return FALSE;
+        }
+        if (ph.p_type == PT_NOTE) {
+            /* QEMU's CPU notes; whole notes are 4-byte multiples */
+            if (notes->len + ph.p_filesz > ELF_NOTES_MAX) {
+                g_set_error(error, QF_ERROR, QF_ERROR_UNSUPPORTED,
+                            "PT_NOTE %zu: more than 0x%x bytes of notes", i,
+                            ELF_NOTES_MAX);
+                return FALSE;
+            }
+            g_byte_array_append(notes, file->map + ph.p_offset,
+                                ph.p_filesz);
         }
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0) {
             continue;
@@ -265,7 +285,7 @@ static gboolean elf_open(const DumpFile *file, ElfState *s,
     }
     if (check_sections(elf, &eh, file->size, &shnum, error) &&
         phdr_count(elf, &eh, shnum, file->size, &phnum, error) &&
-        read_segments(elf, phnum, file->size, s->ranges, error) &&
+        read_segments(elf, file, phnum, s->ranges, s->notes, error) &&
         check_section_data(elf, shnum, file->size, error)) {
         ok = TRUE;
     }
@@ -305,6 +325,7 @@ static DumpProbe elf_probe(const DumpFile *file,
     s = g_new0(ElfState, 1);
     s->file = file;
     s->ranges = g_array_new(FALSE, FALSE, sizeof(DumpMemRange));
+    s->notes = g_byte_array_new();
     if (!elf_open(file, s, error)) {
         elf_state_free(s);
         return DUMP_PROBE_ERROR;
@@ -321,6 +342,13 @@ static const DumpMemRange *elf_ranges(void *state, size_t *n)
     return (const DumpMemRange *)(void *)s->ranges->data;
 }
 
+static GBytes *elf_notes(void *state)
+{
+    ElfState *s = state;
+
+    return s->notes->len ? g_bytes_new(s->notes->data, s->notes->len) : NULL;
+}
+
 static void elf_cleanup(void *state)
 {
     elf_state_free(state);
@@ -330,5 +358,6 @@ const DumpFormat dump_format_elf = {
     .name = "elf",
     .probe = elf_probe,
     .ranges = elf_ranges,
+    .notes = elf_notes,
     .cleanup = elf_cleanup,
 };

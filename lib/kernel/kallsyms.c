@@ -212,3 +212,105 @@ char *kernel_kallsyms_symbolize(KernelKallsyms *ks, uint64_t addr)
                            G_GINT64_MODIFIER "x", name, addr - ks->addrs[lo],
                            size);
 }
+
+/* kallsyms_names read in chunks while walking it */
+#define NAMES_CHUNK     (64u << 10)
+
+typedef struct NamesCursor {
+    KernelKallsyms *ks;
+    uint64_t start;             /* address of buf[0] */
+    size_t len;                 /* bytes valid in buf */
+    uint8_t buf[NAMES_CHUNK];
+} NamesCursor;
+
+/* @need bytes at @at, or NULL when they cannot be read */
+static const uint8_t *names_at(NamesCursor *c, uint64_t at, size_t need)
+{
+    if (at >= c->start && at - c->start + need <= c->len) {
+        return c->buf + (at - c->start);
+    }
+    /* a whole chunk, or at the end of memory just what is needed */
+    c->start = at;
+    c->len = NAMES_CHUNK;
+    if (!kernel_mem_read(c->ks->k, at, c->buf, c->len, NULL)) {
+        c->len = need;
+        if (!kernel_mem_read(c->ks->k, at, c->buf, c->len, NULL)) {
+            c->len = 0;
+            return NULL;
+        }
+    }
+    return c->buf;
+}
+
+gboolean kernel_kallsyms_lookup(KernelKallsyms *ks, const char *name,
+                                uint64_t *ret, GError **error)
+{
+    g_autofree NamesCursor *c = g_new0(NamesCursor, 1);
+    size_t want = strlen(name);
+    uint64_t at = ks->names;
+    gboolean have_local = FALSE;
+    uint64_t local = 0;
+    char full[NAME_MAX_LEN + 1];
+
+    c->ks = ks;
+    for (uint32_t i = 0; i < ks->num_syms; i++) {
+        const uint8_t *e = names_at(c, at, 1);
+        unsigned int len, hdr = 1;
+        size_t n = 0;
+
+        if (!e) {
+            goto unreadable;
+        }
+        len = e[0];
+        if (e[0] & 0x80) {      /* two-byte ULEB128 length */
+            if (!(e = names_at(c, at, 2))) {
+                goto unreadable;
+            }
+            len = (e[0] & 0x7f) | (unsigned int)e[1] << 7;
+            hdr = 2;
+        }
+        if (!(e = names_at(c, at + hdr, len))) {
+            goto unreadable;
+        }
+        at += hdr + len;
+        /* expand only as far as it can still be @name */
+        for (unsigned int t = 0; t < len && n <= want + 1; t++) {
+            size_t off = ks->token_index[e[t]];
+            const char *tok;
+            size_t tl;
+
+            if (off >= ks->token_table_len) {
+                break;
+            }
+            tok = ks->token_table + off;
+            tl = MIN(strlen(tok), sizeof(full) - 1 - n);
+            memcpy(full + n, tok, tl);
+            n += tl;
+        }
+        if (n != want + 1 || memcmp(full + 1, name, want) != 0) {
+            continue;
+        }
+        if (g_ascii_isupper(full[0])) {
+            *ret = ks->addrs[i];
+            return TRUE;
+        }
+        if (!have_local) {
+            have_local = TRUE;
+            local = ks->addrs[i];
+        }
+    }
+    if (have_local) {
+        *ret = local;
+        return TRUE;
+    }
+    return qf_fail(error, QF_ERROR_NOT_FOUND,
+                   "kallsyms: no symbol %s among %u", name, ks->num_syms);
+unreadable:
+    if (have_local) {
+        *ret = local;
+        return TRUE;
+    }
+    return qf_fail(error, QF_ERROR_NOT_FOUND,
+                   "kallsyms: names table unreadable at 0x%"
+                   G_GINT64_MODIFIER "x looking for %s", at, name);
+}

@@ -55,4 +55,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(KernelKallsyms, kernel_kallsyms_free)
  */
 char *kernel_kallsyms_symbolize(KernelKallsyms *ks, uint64_t addr);
 
+/**
+ * kernel_kallsyms_lookup - the address of the symbol named @name
+ * @ks: the tables
+ * @name: without its type letter: "panic_cpu"
+ * @ret: its address
+ * @error: QF_ERROR_NOT_FOUND when no symbol has that name, or the
+ *     names table cannot be read to its end; messages start with
+ *     "kallsyms"
+ *
+ * Walks every name (the table is not sorted by name): a global symbol
+ * (upper-case type) wins over static ones of the same name, else the
+ * first of these.
+ */
+gboolean kernel_kallsyms_lookup(KernelKallsyms *ks, const char *name,
+                                uint64_t *ret, GError **error);
+
 #endif /* KERNEL_KALLSYMS_H */

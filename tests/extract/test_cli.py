@@ -270,6 +270,39 @@ def triage_checks(top, no_ring_dump):
     check("--log-lines -1 exits 2", r.returncode == 2, r.stderr)
 
 
+def guest_triage_checks(top):
+    """--triage of guests that never registered fadump (fadump-gen
+    --no-fadump: VMCOREINFO only in the vmcoreinfo_data page at 0x30000,
+    panic_cpu = 1, QEMU 9.1+ notes): the facts and where each came from"""
+    for variant, args in (("nofadump-le", []), ("nofadump-be", ["--big-endian"])):
+        d = os.path.join(top, variant)
+        gen(d, "--no-fadump", "--printk", "6.12", *args)
+        dump = os.path.join(d, "dump.elf")
+        r = run("--triage", "--log-lines", "1", dump)
+        order = "big endian" if args else "little endian"
+        check(f"{variant}: --triage without fadump exits 0 with the facts",
+              r.returncode == 0
+              and "VMCOREINFO: vmcoreinfo_data page at 0x30000 (49 pages probed" in r.stdout
+              and f"Byte order: {order} (QEMU notes)" in r.stdout
+              and "Crashed CPU: CPU 1 panicked (panic_cpu in kernel memory, "
+                  "located by kallsyms)" in r.stdout
+              and "CPUs: 4, registers from QEMU's notes, numbered by pr_pid - 1" in r.stdout
+              and "  CPU 1 (panicked)\n" in r.stdout
+              and "Kernel panic - not syncing: Fatal exception" in r.stdout
+              and r.stdout.count("\n  [") == 1,
+              r.stdout + r.stderr)
+        r = run(dump)
+        check(f"{variant}: without --triage still exit 3 (no registration)",
+              r.returncode == 3, r.stderr)
+    d = os.path.join(top, "nofadump-le")
+    r = run("--triage", "--raw-base", "0", os.path.join(d, "ram.raw"))
+    check("nofadump raw: --triage without notes: no registers, reason given",
+          r.returncode == 0 and "CPUs: no registers: QEMU CPU notes: the dump (raw) "
+                                "carries no notes" in r.stdout
+          and "Byte order: little endian (assumed: nothing tells)" in r.stdout,
+          r.stdout + r.stderr)
+
+
 def main():
     top = tempfile.mkdtemp(prefix="fadump-cli-")
     try:
@@ -324,6 +357,7 @@ def main():
 
         # --triage: generated printk rings, read back record for record
         triage_checks(top, dump)
+        guest_triage_checks(top)
 
         # --validate on a differing vmcore: exit 1, the page and register named
         bad = os.path.join(d, "bad.vmcore")

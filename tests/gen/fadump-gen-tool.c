@@ -44,12 +44,24 @@ int main(int argc, char **argv)
                        : GEN_PRINTK_612;
         } else if (!strcmp(argv[i], "--clobber-boot")) {
             p.clobber_boot = TRUE;
+        } else if (!strcmp(argv[i], "--no-fadump")) {
+            /*
+             * never registered: VMCOREINFO only in vmcoreinfo_data at
+             * 0x30000, kallsyms, panic_cpu = 1 at 0x480000
+             */
+            p.no_fadump = TRUE;
+            p.no_vmcoreinfo_note = TRUE;
+            p.vmcoreinfo_data_paddr = 0x30000;
+            p.kallsyms = GEN_KALLSYMS_BASE_RELATIVE;
+            p.panic_cpu_sym = TRUE;
+            p.panic_cpu_paddr = 0x480000;
+            p.panic_cpu = 1;
         } else if (!dir && argv[i][0] != '-') {
             dir = argv[i];
         } else {
             fprintf(stderr, "usage: fadump-gen DIR [--kernel 6.1|6.12] "
                     "[--big-endian] [--old-layout] [--printk 6.1|6.12|7.2] "
-                    "[--clobber-boot]\n");
+                    "[--clobber-boot] [--no-fadump]\n");
             return 2;
         }
     }

@@ -375,8 +375,31 @@ static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
     uint8_t *p = img->ram + names;
     uint64_t tt = 0;
     g_autofree char *big = g_strdup_printf("t%0150d", 7);
-    unsigned int n = G_N_ELEMENTS(gen_syms) + 1;
+    unsigned int nsyms = G_N_ELEMENTS(gen_syms);
+    unsigned int n;
     gboolean place_relative = img->p.kallsyms == GEN_KALLSYMS_PLACE_RELATIVE;
+    const char *names_of[G_N_ELEMENTS(gen_syms) + 2];
+    uint32_t pc_off = (uint32_t)img->p.panic_cpu_paddr;
+    uint32_t offset_of[G_N_ELEMENTS(gen_syms) + 2];
+
+    /* the symbols by address, panic_cpu where it lies, then the big one */
+    n = 0;
+    for (unsigned int i = 0; i < nsyms; i++) {
+        if (img->p.panic_cpu_sym && gen_syms[i].offset > pc_off &&
+            (i == 0 || gen_syms[i - 1].offset <= pc_off)) {
+            names_of[n] = "Bpanic_cpu";
+            offset_of[n++] = pc_off;
+        }
+        names_of[n] = gen_syms[i].name;
+        offset_of[n++] = gen_syms[i].offset;
+    }
+    if (img->p.panic_cpu_sym && pc_off >= gen_syms[nsyms - 1].offset) {
+        names_of[n] = "Bpanic_cpu";
+        offset_of[n++] = pc_off;
+    }
+    names_of[n] = big;
+    offset_of[n] = MAX(0x500000, offset_of[n - 1] + 0x1000);
+    n++;
 
     g_assert(base + 0x4000 <= img->p.boot_mem_size);
     memset(img->ram + base, 0, 0x4000);
@@ -393,8 +416,8 @@ static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
     }
     /* the symbols, then one of 151 characters past the last (big) */
     for (unsigned int i = 0; i < n; i++) {
-        const char *name = i + 1 < n ? gen_syms[i].name : big;
-        uint32_t off = i + 1 < n ? gen_syms[i].offset : 0x500000;
+        const char *name = names_of[i];
+        uint32_t off = offset_of[i];
         uint8_t tok[256];
         unsigned int len = 0;
 
@@ -482,6 +505,16 @@ static const struct {
 static uint64_t reg_value(unsigned int cpu, unsigned int k)
 {
     return 0xc0de000000000011ULL | (uint64_t)cpu << 32 | (uint64_t)k << 8;
+}
+
+uint64_t gen_qemu_note_reg(unsigned int cpu, unsigned int w)
+{
+    /* target/ppc/arch_dump.c ppc_write_elf_prstatus() */
+    if (w < 32 || w == 32 || w == 33 || w == 35 || w == 36 || w == 37 ||
+        w == 38) {
+        return reg_value(cpu, w);
+    }
+    return 0;
 }
 
 static uint64_t crash_reg(unsigned int w)
@@ -773,7 +806,8 @@ GenImage *gen_image_new(const GenParams *p)
     img->vmcoreinfo_raddr = img->vmcoreinfo_paddr + img->boot_dest;
 
     /* the kernel's registration, in its .bss */
-    fdm = img->ram + img->fdm_addr;
+    fdm = p->no_fadump ? g_malloc0(FDM_SECTIONS_OFF + 40 * nsec)
+                       : img->ram + img->fdm_addr;
     memset(fdm, 0, FDM_SECTIONS_OFF + 40 * nsec);
     gen_put(fdm, 1, 4, TRUE);
     gen_put(fdm + 4, nsec, 2, TRUE);
@@ -785,7 +819,12 @@ GenImage *gen_image_new(const GenParams *p)
     put_section(fdm + 120, 0x0011, 0, M, img->boot_dest);
     if (nsec == 4) {
         put_section(fdm + 160, 0x0100, param, 2048, param);
-        memset(img->ram + param, 0, 2048);
+        if (!p->no_fadump) {
+            memset(img->ram + param, 0, 2048);
+        }
+    }
+    if (p->no_fadump) {
+        g_free(fdm);
     }
 
     /* VMCOREINFO: a zeroed VMCOREINFO_NOTE_SIZE buffer holding the note */
@@ -806,8 +845,22 @@ GenImage *gen_image_new(const GenParams *p)
     tlen = strlen(text);
     g_assert(tlen + 24 <= 36 + pg);
     append_note(vmci, be, "VMCOREINFO", 0, (const uint8_t *)text, tlen);
-    memset(img->ram + img->vmcoreinfo_paddr, 0, 36 + pg);
-    memcpy(img->ram + img->vmcoreinfo_paddr, vmci->data, vmci->len);
+    if (!p->no_vmcoreinfo_note) {
+        memset(img->ram + img->vmcoreinfo_paddr, 0, 36 + pg);
+        memcpy(img->ram + img->vmcoreinfo_paddr, vmci->data, vmci->len);
+    }
+    if (p->vmcoreinfo_data_paddr) {
+        /* get_zeroed_page(), then vmcoreinfo_append_str() */
+        g_assert(p->vmcoreinfo_data_paddr % 4096 == 0 &&
+                 p->vmcoreinfo_data_paddr + pg <= R);
+        memset(img->ram + p->vmcoreinfo_data_paddr, 0, pg);
+        memcpy(img->ram + p->vmcoreinfo_data_paddr, text, tlen);
+    }
+    if (p->panic_cpu_sym) {
+        g_assert(img->p.panic_cpu_paddr + 4 <= R);
+        gen_put(img->ram + img->p.panic_cpu_paddr, (uint32_t)p->panic_cpu, 4,
+                be);
+    }
 
     /* the vmcore's loads: boot memory from its copy, then the rest */
     loads[0] = (Load) { 0, M, img->boot_dest };
@@ -825,17 +878,19 @@ GenImage *gen_image_new(const GenParams *p)
     g_assert(ra_end < param);
     loads[1] = (Load) { ra_end, R - ra_end, ra_end };
 
-    /* at the crash: the crash-info header (and the 6.1 ELF header) */
-    write_fdh(img, mask_sz, elfcorehdr);
-    if (v61) {
-        write_elfcorehdr_61(img, elfcorehdr, loads, 2, be ? 1 : 2);
-    }
+    if (!p->no_fadump) {
+        /* at the crash: the crash-info header (and the 6.1 ELF header) */
+        write_fdh(img, mask_sz, elfcorehdr);
+        if (v61) {
+            write_elfcorehdr_61(img, elfcorehdr, loads, 2, be ? 1 : 2);
+        }
 
-    /* the platform at os-term: copy boot memory, save the registers */
-    memcpy(img->ram + img->boot_dest, img->ram, M);
-    write_regsave(img);
-    if (p->clobber_boot) {
-        memset(img->ram, 0xee, M);
+        /* the platform at os-term: copy boot memory, save the registers */
+        memcpy(img->ram + img->boot_dest, img->ram, M);
+        write_regsave(img);
+        if (p->clobber_boot) {
+            memset(img->ram, 0xee, M);
+        }
     }
 
     notes = cpu_notes(img);
@@ -891,8 +946,11 @@ void gen_write_qemu_elf(const GenImage *img, const char *path,
     for (unsigned int cpu = 0; cpu < img->p.ncpus; cpu++) {
         uint8_t prstatus[504] = { 0 }, fpregs[264] = { 0 };
 
-        gen_put(prstatus + 32, cpu + 1, 4, be);     /* pr_pid */
-        gen_put(prstatus + 112 + 32 * 8, reg_value(cpu, 32), 8, be);
+        /* pr_pid: QEMU 9.1+ the CPU index + 1 (dump.c cpu_index()) */
+        gen_put(prstatus + 32, img->p.qemu_pr_pid_zero ? 0 : cpu + 1, 4, be);
+        for (unsigned int w = 0; w < 48; w++) {
+            gen_put(prstatus + 112 + 8 * w, gen_qemu_note_reg(cpu, w), 8, be);
+        }
         append_note(notes, be, "CORE", 1, prstatus, sizeof(prstatus));
         append_note(notes, be, "CORE", 2, fpregs, sizeof(fpregs));
     }

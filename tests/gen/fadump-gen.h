@@ -78,6 +78,28 @@ typedef struct GenParams {
     const char *const *printk_tail; /* the last texts (NULL-terminated);
                                        NULL: an Oops and a panic */
     GenKallsyms kallsyms;       /* lay out kallsyms tables */
+    /*
+     * A guest that never registered fadump, saved by dump-guest-memory:
+     * no dump memory structure, crash-info header, register save area or
+     * boot memory copy (RAM keeps its filler there)
+     */
+    gboolean no_fadump;
+    /*
+     * Where crash_save_vmcoreinfo_init()'s get_zeroed_page() put
+     * vmcoreinfo_data (the text, then zeros to the page's end); 0: not
+     * laid out
+     */
+    uint64_t vmcoreinfo_data_paddr;
+    gboolean no_vmcoreinfo_note;    /* no vmcoreinfo_note buffer either */
+    /*
+     * With kallsyms: a symbol panic_cpu (atomic_t, kernel/panic.c) at
+     * panic_cpu_paddr holding panic_cpu (-1: PANIC_CPU_INVALID)
+     */
+    gboolean panic_cpu_sym;
+    uint64_t panic_cpu_paddr;
+    int32_t panic_cpu;
+    /* QEMU before 9.1: NT_PRSTATUS pr_pid 0 instead of CPU index + 1 */
+    gboolean qemu_pr_pid_zero;
 } GenParams;
 
 /*
@@ -133,6 +155,12 @@ void gen_write_qemu_elf(const GenImage *img, const char *path,
                         unsigned int nloads);
 
 void gen_write_raw(const GenImage *img, const char *path);
+
+/*
+ * pt_regs word @w of CPU @cpu in the NT_PRSTATUS that gen_write_qemu_elf()
+ * writes (QEMU fills the GPRs, nip, msr, ctr, link, xer, ccr; 0 elsewhere)
+ */
+uint64_t gen_qemu_note_reg(unsigned int cpu, unsigned int w);
 
 /* The expected vmcore to a file */
 void gen_write_vmcore(const GenImage *img, const char *path);

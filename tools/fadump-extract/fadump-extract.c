@@ -23,6 +23,7 @@
 #include "dump/kdump-format.h"
 #include "vmcore/kdump-writer.h"
 #include "report/triage.h"
+#include "report/guest.h"
 #include "kernel/vmcore-mem.h"
 #include "vmcore/validate.h"
 #include "vmcore/elf-writer.h"
@@ -341,6 +342,20 @@ int main(int argc, char **argv)
     aopts.progress_data = &meter;
     analysis = vmcore_analyse(dump, &aopts, &err);
     qf_progress_end(&meter);
+    if (!analysis && o.triage && text && !o.json && !o.output && !o.validate &&
+        g_error_matches(err, QF_ERROR, QF_ERROR_NOT_FOUND)) {
+        /* no fadump registration: triage from the guest's own memory */
+        g_autoptr(GError) gerr = NULL;
+        g_autoptr(KernelGuestFacts) facts = kernel_guest_facts(dump, &gerr);
+
+        if (facts) {
+            report_guest_facts_text(facts, o.log_lines < 0
+                                    ? REPORT_TRIAGE_LOG_LINES
+                                    : (unsigned int)o.log_lines, text);
+            return finish(&r, &o, EXIT_OK, NULL);
+        }
+        g_prefix_error(&err, "%s: ", gerr->message);
+    }
     if (!analysis) {
         g_prefix_error(&err, "%s: ", input);
         return finish(&r, &o, EXIT_INPUT, err);
