@@ -139,9 +139,13 @@ KernelTriageCpu *kernel_triage_cpu_new(KernelMem *k, KernelKallsyms *ks,
         KernelTriageFrame f = {
             .kind = uf->kind, .pc = uf->pc, .sp = uf->sp,
             .new_stack = uf->new_stack,
-            .have_trap = uf->have_regs,
-            .trap = uf->have_regs ? uf->regs[PAPR_PT_TRAP] : 0,
         };
+
+        /* an exception frame's trap; not the CPU's own (user mode) */
+        if (uf->have_regs && (uf->kind == KERNEL_UNWIND_EXCEPTION || i)) {
+            f.have_trap = TRUE;
+            f.trap = uf->regs[PAPR_PT_TRAP];
+        }
 
         /* a user address means nothing to the kernel's symbols */
         if (ks && uf->kind != KERNEL_UNWIND_USER) {
