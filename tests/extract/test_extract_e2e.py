@@ -211,7 +211,7 @@ def backtrace_checks(tri, cpu, cpus, gdb_frames, dwarf, problems):
             problems.append(f"triage: CPU {c['cpu']}'s backtrace ended {c['end']}: "
                             f"{c['end_reason']}")
     ours = [(int(f["sp"], 16), int(f["pc"], 16), f["symbol"])
-            for f in bts[0]["frames"] if f["kind"] == "call"]
+            for f in bts[0]["frames"] if f["kind"] in ("pc", "call")]
     names = [f[2].split("+")[0] for f in ours if f[2]]
     where = [names.index(f) if f in names else -1 for f in reversed(SYSRQ_PATH)]
     if -1 in where or where != sorted(where):
@@ -235,7 +235,7 @@ def backtrace_checks(tri, cpu, cpus, gdb_frames, dwarf, problems):
             problems.append(f"triage: CPU {cpu}'s functions {names} against gdb's {gdb_frames}: "
                             f"not in gdb {missing}")
         else:
-            say(f"triage: CPU {cpu}'s {len(ours_in_gdb)} call frames are gdb's, in order")
+            say(f"triage: CPU {cpu}'s {len(ours_in_gdb)} frames are gdb's, in order")
 
 
 def system_map_symbol(guest_dir, addr):
