@@ -13,6 +13,10 @@
  *   symbols        NIP and LR as "name+0xoff/0xsize", through the kernel's
  *                  kallsyms tables when VMCOREINFO locates them
  *                  (kallsyms.h)
+ *   backtraces     every CPU with a note: its kernel stack unwound
+ *                  (unwind.h, the release's layouts), each frame's pc
+ *                  symbolised, idle CPUs recognised by the idle loop's
+ *                  functions in their frames
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,10 +30,45 @@
 #include "kernel/kallsyms.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
+#include "kernel/unwind.h"
 
 #define KERNEL_TRIAGE_PANIC_PREFIX  "Kernel panic - not syncing: "
 /* How far before the panic an Oops/BUG report is looked for */
 #define KERNEL_TRIAGE_OOPS_WINDOW   256
+
+/*
+ * Functions only a CPU in the idle loop has on its stack (kernel/sched/
+ * idle.c, arch/powerpc/platforms/pseries/setup.c, drivers/cpuidle/
+ * cpuidle-pseries.c, arch/powerpc/kernel/idle.c): a frame whose symbol is
+ * one of them makes the CPU idle
+ */
+#define KERNEL_TRIAGE_IDLE_FUNCTIONS \
+    "do_idle", "cpu_startup_entry", "cpu_idle_poll", "arch_cpu_idle", \
+    "default_idle_call", "cpuidle_enter", "cpuidle_enter_state", \
+    "pseries_lpar_idle", "snooze_loop", "dedicated_cede_loop", \
+    "shared_cede_loop", "power7_idle", "power9_idle", "power10_idle", \
+    "power4_idle", "ppc64_runlatch_off", "check_and_cede_processor"
+
+typedef struct KernelTriageFrame {
+    KernelUnwindFrameKind kind;
+    uint64_t pc;
+    uint64_t sp;                /* 0 for KERNEL_UNWIND_LR */
+    gboolean new_stack;         /* the first frame on another stack */
+    uint64_t trap;              /* EXCEPTION, USER with pt_regs: its trap
+                                   (pt_regs word PAPR_PT_TRAP) */
+    gboolean have_trap;
+    char *symbol;               /* "name+0xoff/0xsize", or NULL */
+} KernelTriageFrame;
+
+typedef struct KernelTriageCpu {
+    uint32_t cpu;
+    gboolean crashing;          /* the crash-info header's crashing CPU */
+    gboolean idle;              /* an idle-loop function in its frames */
+    char *idle_symbol;          /* ... that one (the innermost), or NULL */
+    GArray *frames;             /* KernelTriageFrame, innermost first */
+    KernelUnwindEnd end;
+    char *end_reason;           /* the unwinder's words */
+} KernelTriageCpu;
 
 typedef struct KernelTriage {
     char *osrelease;            /* NULL: not in VMCOREINFO */
@@ -48,7 +87,29 @@ typedef struct KernelTriage {
     char *panic_message;        /* the text after the prefix, or NULL */
     gint64 oops_first;          /* first record of the Oops/BUG report */
     gint64 oops_end;            /* ... up to (not including); -1: none */
+    /* KernelTriageCpu *, one per CPU note: the crashing CPU first, then
+       the others in note order */
+    GPtrArray *cpus;
 } KernelTriage;
+
+/* TRUE when @symbol ("name+0x..") names an idle-loop function */
+gboolean kernel_triage_idle_symbol(const char *symbol);
+
+/**
+ * kernel_triage_cpu_new - unwind and symbolise one CPU
+ * @k: the crashed kernel's memory
+ * @ks: (optional) its kallsyms: NULL leaves the symbols unset
+ * @params: the release's unwind parameters
+ * @cpu: the CPU number
+ * @regs: its registers (pt_regs words, host order)
+ *
+ * Returns: the CPU's backtrace (kernel_triage_cpu_free())
+ */
+KernelTriageCpu *kernel_triage_cpu_new(KernelMem *k, KernelKallsyms *ks,
+                                       const KernelUnwindParams *params,
+                                       uint32_t cpu,
+                                       const uint64_t regs[PAPR_PT_REGS_WORDS]);
+void kernel_triage_cpu_free(KernelTriageCpu *c);
 
 /**
  * kernel_triage_find_panic - find the panic message and the report before

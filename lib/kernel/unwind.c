@@ -460,6 +460,17 @@ KernelUnwind *kernel_unwind(KernelMem *k,
         }
         return u;
     }
+    if (sp < KERNEL_PAGE_OFFSET && nip >= KERNEL_PAGE_OFFSET &&
+        nip - KERNEL_PAGE_OFFSET < KERNEL_UNWIND_ENTRY_END) {
+        if (add_frame(&w, KERNEL_UNWIND_PC, nip, sp, NULL)) {
+            finish(&w, KERNEL_UNWIND_END_USER,
+                   "r1 0x%016" G_GINT64_MODIFIER "x is the user's: the CPU "
+                   "is entering the kernel from user mode (interrupt entry "
+                   "code at 0x%016" G_GINT64_MODIFIER "x, before the switch "
+                   "to its kernel stack)", sp, nip);
+        }
+        return u;
+    }
     if (add_frame(&w, KERNEL_UNWIND_PC, nip, sp, NULL)) {
         start_context(&w, nip, regs[PAPR_PT_LINK]);
         if (move(&w, 0, sp, FALSE, "r1")) {

@@ -63,6 +63,16 @@
 #include "kernel/mem.h"
 #include "papr/ptregs.h"
 
+/*
+ * The kernel's interrupt entry code (head_64.S, exceptions-64s.S,
+ * interrupt_64.S: from the vectors up to __end_soft_masked, 0xc088 after
+ * _stext in the 6.1, 6.12 and 7.2 guests) runs with the interrupted
+ * context's r1 until it switches to the kernel stack: a CPU there with a
+ * user r1 (below PAGE_OFFSET) is entering the kernel from user mode, not
+ * a corrupt stack
+ */
+#define KERNEL_UNWIND_ENTRY_END         0x10000ULL
+
 /* MSR_PR (problem state: user mode), asm/reg.h MSR_PR_LG 14 */
 #define KERNEL_UNWIND_MSR_PR            (1ULL << 14)
 
@@ -132,7 +142,9 @@ typedef struct KernelUnwindFrame {
 typedef enum KernelUnwindEnd {
     KERNEL_UNWIND_END_BASE,     /* back chain 0: the base of a kernel
                                    thread's stack (idle tasks included) */
-    KERNEL_UNWIND_END_USER,     /* a user context */
+    KERNEL_UNWIND_END_USER,     /* a user context (or the CPU in the
+                                   interrupt entry code with a user r1:
+                                   KERNEL_UNWIND_ENTRY_END) */
     KERNEL_UNWIND_END_CORRUPT,  /* a stack pointer or back chain that
                                    breaks the rules above */
     KERNEL_UNWIND_END_UNREADABLE,   /* memory not in the dump */

@@ -45,6 +45,87 @@ static void text_records(const KernelTriage *t, gint64 from, gint64 to,
     fputs(s->str, out);
 }
 
+/* %pS of an address kallsyms does not know: the address */
+static void text_symbol(GString *s, const KernelTriageFrame *f)
+{
+    if (f->symbol) {
+        g_string_append(s, f->symbol);
+    } else {
+        g_string_append_printf(s, "0x%" G_GINT64_MODIFIER "x", f->pc);
+    }
+}
+
+/*
+ * One frame as show_stack() prints it: "[sp] [pc] symbol", LR (whose
+ * sp is none) "(unreliable)", an exception frame "--- interrupt: trap at
+ * symbol"
+ */
+static void text_frame(GString *s, const KernelTriageFrame *f)
+{
+    g_string_append(s, "  ");
+    switch (f->kind) {
+    case KERNEL_UNWIND_EXCEPTION:
+    case KERNEL_UNWIND_USER:
+        if (f->have_trap) {
+            g_string_append_printf(s, "--- interrupt: %" G_GINT64_MODIFIER
+                                   "x at ", f->trap);
+            text_symbol(s, f);
+            g_string_append(s, f->kind == KERNEL_UNWIND_USER
+                            ? " (user mode)\n" : "\n");
+            return;
+        }
+        g_string_append_printf(s, "[%016" G_GINT64_MODIFIER "x] [%016"
+                               G_GINT64_MODIFIER "x] (user mode)\n",
+                               f->sp, f->pc);
+        return;
+    case KERNEL_UNWIND_LR:
+        g_string_append_printf(s, "%18s [%016" G_GINT64_MODIFIER "x] ", "",
+                               f->pc);
+        text_symbol(s, f);
+        g_string_append(s, " (unreliable)\n");
+        return;
+    case KERNEL_UNWIND_PC:
+    case KERNEL_UNWIND_CALL:
+        break;
+    }
+    g_string_append_printf(s, "[%016" G_GINT64_MODIFIER "x] [%016"
+                           G_GINT64_MODIFIER "x] ", f->sp, f->pc);
+    text_symbol(s, f);
+    g_string_append_c(s, '\n');
+}
+
+void report_triage_backtraces_text(const KernelTriage *t, FILE *out)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    if (!t->cpus || !t->cpus->len) {
+        fprintf(out, "backtraces: none (no CPU registers in the dump)\n");
+        return;
+    }
+    g_string_append_printf(s, "backtraces: %u CPUs (innermost first; "
+                           "symbols %s)\n", t->cpus->len,
+                           t->symbols_error ? "unavailable" : "from kallsyms");
+    for (guint i = 0; i < t->cpus->len; i++) {
+        const KernelTriageCpu *c = t->cpus->pdata[i];
+
+        g_string_append_printf(s, "CPU %u", c->cpu);
+        if (c->crashing) {
+            g_string_append(s, " (crashing)");
+        }
+        if (c->idle) {
+            g_string_append_printf(s, " (idle: %s)", c->idle_symbol);
+        }
+        g_string_append(s, ":\n");
+        for (guint j = 0; j < c->frames->len; j++) {
+            text_frame(s, &g_array_index(c->frames, KernelTriageFrame, j));
+        }
+        g_string_append_printf(s, "  end (%s): %s\n",
+                               kernel_unwind_end_name(c->end),
+                               c->end_reason ? c->end_reason : "?");
+    }
+    fputs(s->str, out);
+}
+
 void report_triage_text(const KernelTriage *t, unsigned int log_lines,
                         FILE *out)
 {
@@ -82,6 +163,7 @@ void report_triage_text(const KernelTriage *t, unsigned int log_lines,
         }
         fprintf(out, "\n");
     }
+    report_triage_backtraces_text(t, out);
     if (!log) {
         fprintf(out, "log: unreadable: %s\n", t->log_error);
         return;
@@ -149,6 +231,49 @@ static void log_json(JsonBuilder *b, const KernelTriage *t,
     json_builder_end_object(b);
 }
 
+static void frame_json(JsonBuilder *b, const KernelTriageFrame *f)
+{
+    json_builder_begin_object(b);
+    qf_json_add_str(b, "kind", kernel_unwind_frame_kind_name(f->kind));
+    qf_json_add_hex(b, "pc", f->pc);
+    if (f->kind == KERNEL_UNWIND_LR) {
+        qf_json_add_str(b, "sp", NULL);
+    } else {
+        qf_json_add_hex(b, "sp", f->sp);
+    }
+    qf_json_add_bool(b, "new_stack", f->new_stack);
+    qf_json_add_str(b, "symbol", f->symbol);
+    if (f->have_trap) {
+        qf_json_add_hex(b, "trap", f->trap);
+    } else {
+        qf_json_add_str(b, "trap", NULL);
+    }
+    json_builder_end_object(b);
+}
+
+static void cpus_json(JsonBuilder *b, const KernelTriage *t)
+{
+    qf_json_begin_array(b, "cpus");
+    for (guint i = 0; t->cpus && i < t->cpus->len; i++) {
+        const KernelTriageCpu *c = t->cpus->pdata[i];
+
+        json_builder_begin_object(b);
+        qf_json_add_int(b, "cpu", c->cpu);
+        qf_json_add_bool(b, "crashing", c->crashing);
+        qf_json_add_bool(b, "idle", c->idle);
+        qf_json_add_str(b, "idle_function", c->idle_symbol);
+        qf_json_begin_array(b, "frames");
+        for (guint j = 0; j < c->frames->len; j++) {
+            frame_json(b, &g_array_index(c->frames, KernelTriageFrame, j));
+        }
+        json_builder_end_array(b);
+        qf_json_add_str(b, "end", kernel_unwind_end_name(c->end));
+        qf_json_add_str(b, "end_reason", c->end_reason);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
 void report_triage_json(JsonBuilder *b, const KernelTriage *t,
                         unsigned int log_lines)
 {
@@ -182,6 +307,7 @@ void report_triage_json(JsonBuilder *b, const KernelTriage *t,
     qf_json_add_str(b, "link", t->link_symbol);
     qf_json_add_str(b, "error", t->symbols_error);
     json_builder_end_object(b);
+    cpus_json(b, t);
     if (t->panic >= 0) {
         qf_json_begin_object(b, "panic");
         qf_json_add_str(b, "message", t->panic_message);

@@ -19,6 +19,12 @@
 void report_triage_text(const KernelTriage *t, unsigned int log_lines,
                         FILE *out);
 
+/*
+ * Every CPU's backtrace in the kernel's "Call Trace:" style (the crashing
+ * CPU first); report_triage_text() includes it
+ */
+void report_triage_backtraces_text(const KernelTriage *t, FILE *out);
+
 /* Member "triage" of the open object of @b */
 void report_triage_json(JsonBuilder *b, const KernelTriage *t,
                         unsigned int log_lines);

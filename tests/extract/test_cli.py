@@ -303,6 +303,109 @@ def guest_triage_checks(top):
           r.stdout + r.stderr)
 
 
+# --triage of a guest laid out by fadump-gen --backtraces --crashing-cpu 2
+# (tests/gen/fadump-gen.c, bt_scenario()): each CPU's frames as
+# (kind, symbol, trap), innermost first
+BT_CRASH = [
+    ("pc", "crash_fadump+0x100/0x400", None),
+    ("lr", "crash_fadump+0x120/0x400", None),
+    ("call", "ppc_panic_fadump_handler+0x34/0x7c00", None),
+    ("call", "atomic_notifier_call_chain+0x9c/0x48000", None),
+    ("call", "panic+0x178/0x78000", None),
+    ("call", "sysrq_handle_crash+0x44/0x9a400", None),
+    ("call", "__handle_sysrq+0xf8/0x1000", None),
+    ("call", "write_sysrq_trigger+0x98/0x164c00", None),
+    ("call", "proc_reg_write+0x7c/0xfe000", None),
+    ("call", "vfs_write+0xe4/0x1000", None),
+    ("call", "ksys_write+0x80/0x1000", None),
+    ("call", "system_call_exception+0x18c/0x1000", None),
+    ("call", "system_call_common+0x15c/0x2000", None),
+    ("user", None, "0xc00"),
+]
+BT_IDLE_BASE = [
+    ("call", "arch_cpu_idle+0x44/0x1000", None),
+    ("call", "do_idle+0x14c/0x1000", None),
+    ("call", "cpu_startup_entry+0x3c/0x1000", None),
+    ("call", "start_secondary+0x2a4/0x1000", None),
+    ("call", "start_secondary_prolog+0x10/0x2000", None),
+]
+BT_IDLE = [
+    ("pc", "plpar_hcall_norets_notrace+0x18/0x1000", None),
+    ("lr", "pseries_lpar_idle+0x98/0x1000", None),
+] + BT_IDLE_BASE
+BT_IDLE_IRQ = [
+    ("pc", "timer_interrupt+0x64/0xf000", None),
+    ("call", "decrementer_common_virt+0x1a8/0xe000", None),
+    ("exception", "pseries_lpar_idle+0x60/0x1000", "0x900"),
+] + BT_IDLE_BASE
+BT_USER = [("user", None, None)]
+
+# The crashing CPU's block of the text report (6.12, little endian)
+BT_CRASH_TEXT = """\
+CPU 2 (crashing):
+  [c000000000627970] [c000000000038100] crash_fadump+0x100/0x400
+                     [c000000000038120] crash_fadump+0x120/0x400 (unreliable)
+  [c0000000006279a0] [c000000000038434] ppc_panic_fadump_handler+0x34/0x7c00
+  [c000000000627a00] [c00000000004009c] atomic_notifier_call_chain+0x9c/0x48000
+  [c000000000627ab0] [c000000000088178] panic+0x178/0x78000
+  [c000000000627ae0] [c000000000365c44] sysrq_handle_crash+0x44/0x9a400
+  [c000000000627b60] [c0000000002000f8] __handle_sysrq+0xf8/0x1000
+  [c000000000627bd0] [c000000000201098] write_sysrq_trigger+0x98/0x164c00
+  [c000000000627c30] [c00000000010207c] proc_reg_write+0x7c/0xfe000
+  [c000000000627cd0] [c0000000001010e4] vfs_write+0xe4/0x1000
+  [c000000000627d50] [c000000000100080] ksys_write+0x80/0x1000
+  [c000000000627de0] [c00000000002018c] system_call_exception+0x18c/0x1000
+  [c000000000627e50] [c00000000001015c] system_call_common+0x15c/0x2000
+  --- interrupt: c00 at 0x7fff8a1b2c3c (user mode)
+  end (user): interrupt 0xc00 from user mode at 0x00007fff8a1b2c3c
+"""
+
+
+def backtrace_checks(top):
+    for variant, args in (("bt-612-le", []), ("bt-61-be", ["--kernel", "6.1", "--big-endian"]),
+                          ("bt-612-be-capture", ["--big-endian", "--clobber-boot"])):
+        d = os.path.join(top, variant)
+        gen(d, "--backtraces", "--crashing-cpu", "2", *args)
+        dump = os.path.join(d, "dump.elf")
+        r = run("--triage", "--json", dump)
+        try:
+            cpus = json.loads(r.stdout)["triage"]["cpus"]
+        except (ValueError, KeyError) as err:
+            cpus = []
+            check(f"{variant}: --triage --json has triage.cpus", False, f"{err}: {r.stdout[:200]}")
+        check(f"{variant}: --triage --json exits 0", r.returncode == 0, r.stderr)
+        check(f"{variant}: cpus: the crashing CPU first, then the others in order",
+              [(c.get("cpu"), c.get("crashing"), c.get("idle"), c.get("idle_function"))
+               for c in cpus] == [(2, True, False, None), (0, False, True, "pseries_lpar_idle"),
+                                  (1, False, True, "pseries_lpar_idle"), (3, False, False, None)],
+              json.dumps(cpus)[:1000])
+        for cpu, want, end in ((2, BT_CRASH, "user"), (0, BT_IDLE, "base"),
+                               (1, BT_IDLE_IRQ, "base"), (3, BT_USER, "user")):
+            c = next((c for c in cpus if c.get("cpu") == cpu), {})
+            frames = c.get("frames", [])
+            ours = [(f.get("kind"), f.get("symbol"), f.get("trap")) for f in frames]
+            check(f"{variant}: CPU {cpu}'s frames: kinds, symbols, traps", ours == want,
+                  f"ours: {ours}\nwant: {want}")
+            check(f"{variant}: CPU {cpu}: pc and sp as 0x strings (sp null for lr), end {end}",
+                  c.get("end") == end and c.get("end_reason") and all(
+                      f["pc"].startswith("0x") and int(f["pc"], 16)
+                      and (f["sp"] is None if f["kind"] == "lr" else f["sp"].startswith("0x"))
+                      for f in frames), json.dumps(c)[:1000])
+        r = run("--triage", "--log-lines", "0", dump)
+        check(f"{variant}: --triage text: a backtrace block per CPU, crashing CPU first",
+              r.returncode == 0 and "backtraces: 4 CPUs" in r.stdout
+              and 0 <= r.stdout.find("CPU 2 (crashing):") < r.stdout.find("CPU 0 (idle: pseries")
+              < r.stdout.find("CPU 1 (idle: pseries") < r.stdout.find("CPU 3:")
+              and "  --- interrupt: 900 at pseries_lpar_idle+0x60/0x1000\n" in r.stdout
+              and "  [00007fffd0000000] [0000000010001234] (user mode)\n" in r.stdout
+              and "[c000000000031098] pseries_lpar_idle+0x98/0x1000 (unreliable)\n" in r.stdout,
+              r.stdout + r.stderr)
+        if variant == "bt-612-le":
+            check(f"{variant}: --triage text: the crashing CPU's Call Trace, line for line",
+                  BT_CRASH_TEXT in r.stdout, r.stdout)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     top = tempfile.mkdtemp(prefix="fadump-cli-")
     try:
@@ -358,6 +461,8 @@ def main():
         # --triage: generated printk rings, read back record for record
         triage_checks(top, dump)
         guest_triage_checks(top)
+        # --triage: every CPU's backtrace on generated stacks
+        backtrace_checks(top)
 
         # --validate on a differing vmcore: exit 1, the page and register named
         bad = os.path.join(d, "bad.vmcore")

@@ -18,6 +18,11 @@ crashing CPU through the sysrq crash path (without DWARF, on the 6.1 and
 7.2 guests: its innermost frame, crash_fadump); --triage --json must report
 the guest's kernel release, the crashing CPU, the panic message "sysrq
 triggered crash" and that CPU's registers as its NT_PRSTATUS holds them.
+Every CPU's backtrace (triage.cpus, the crashing CPU first) must end at a
+stack's base or in user mode; the crashing CPU's must go through the
+sysrq crash path, hold the kernel's own Call Trace (panic()'s
+dump_stack() in the log) from panic() outwards, [sp] [pc] symbol for
+[sp] [pc] symbol, and, with DWARF, name gdb's functions in gdb's order.
 
 Usage: test_extract_e2e.py FADUMP_EXTRACT [--kernel VERSION]
   VERSION: the guest's kernel, as in tests/e2e/test_crash_capture.py.
@@ -161,7 +166,76 @@ def triage_checks(tool, run, rebuilt, info, workdir, problems):
                 f"identical to --triage's log ({secs:.1f}s)")
 
     # (b) gdb: a backtrace of the crashing CPU through the sysrq crash path
-    gdb_checks(run, rebuilt, note, cpus.index(cpu), cpu, workdir, problems)
+    frames = gdb_checks(run, rebuilt, note, cpus.index(cpu), cpu, workdir, problems)
+
+    # (d) every CPU's backtrace: the crashing CPU's against the kernel's
+    # own Call Trace (panic()'s dump_stack(), in the log) and gdb's bt
+    backtrace_checks(tri, cpu, cpus, frames, run.cfg.kernel_has_dwarf, problems)
+
+
+CALL_TRACE_LINE = re.compile(r"^\[([0-9a-f]{16})\] \[([0-9a-f]{16})\] (\S+)")
+
+
+def kernel_call_trace(records):
+    """(sp, pc, symbol) of the Call Trace panic() printed (dump_stack()),
+    from its panic+ line outwards: the frames it shares with the stack at
+    crash_fadump(), which panic() calls later through its notifiers."""
+    at = next((i for i, r in enumerate(records)
+               if r["text"].startswith("Kernel panic - not syncing: ")), None)
+    if at is None:
+        return []
+    at = next((i for i in range(at, len(records)) if records[i]["text"] == "Call Trace:"), None)
+    trace = []
+    for r in records[at + 1:] if at is not None else []:
+        m = CALL_TRACE_LINE.match(r["text"])
+        if not m:
+            break
+        trace.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
+    start = next((i for i, t in enumerate(trace) if t[2].startswith("panic+")), len(trace))
+    return trace[start + 1:]
+
+
+def backtrace_checks(tri, cpu, cpus, gdb_frames, dwarf, problems):
+    bts = tri.get("cpus", [])
+    if [c["cpu"] for c in bts] != [cpu] + [c for c in cpus if c != cpu] or \
+            not bts[0]["crashing"]:
+        problems.append(f"triage: backtraces for CPUs {[c['cpu'] for c in bts]}, "
+                        f"expected {cpu} (crashing) first, then {cpus}")
+        return
+    for c in bts:
+        names = [(f["symbol"] or f["pc"]).split("+")[0] for f in c["frames"]]
+        say(f"triage: CPU {c['cpu']}{' (crashing)' if c['crashing'] else ''}"
+            f"{' (idle)' if c['idle'] else ''}: {' <- '.join(names[:16])}; "
+            f"end {c['end']}: {c['end_reason']}")
+        if c["end"] not in ("base", "user"):
+            problems.append(f"triage: CPU {c['cpu']}'s backtrace ended {c['end']}: "
+                            f"{c['end_reason']}")
+    ours = [(int(f["sp"], 16), int(f["pc"], 16), f["symbol"])
+            for f in bts[0]["frames"] if f["kind"] in ("pc", "call")]
+    names = [f[2].split("+")[0] for f in ours if f[2]]
+    where = [names.index(f) if f in names else -1 for f in reversed(SYSRQ_PATH)]
+    if -1 in where or where != sorted(where):
+        problems.append(f"triage: CPU {cpu}'s backtrace lacks the sysrq crash path: {names}")
+    # from panic() outwards the stack is the one dump_stack() walked
+    trace = kernel_call_trace(tri["log"]["records"])
+    shared = [f for f in ours if f in trace]
+    if not trace or shared != trace:
+        problems.append(f"triage: CPU {cpu}'s frames {ours[:20]} do not hold the log's "
+                        f"Call Trace beyond panic {trace}")
+    else:
+        say(f"triage: CPU {cpu}'s backtrace holds the kernel's Call Trace beyond panic(), "
+            f"{len(trace)} frames, [sp] [pc] symbol for [sp] [pc] symbol")
+    # gdb (DWARF) names the same functions in the same order, inlined
+    # ones besides
+    if dwarf and gdb_frames:
+        ours_in_gdb = [n for n in names if n in gdb_frames]
+        pos = [gdb_frames.index(n) for n in ours_in_gdb]
+        missing = [n for n in names[:len(gdb_frames)] if n not in gdb_frames]
+        if pos != sorted(pos) or missing:
+            problems.append(f"triage: CPU {cpu}'s functions {names} against gdb's {gdb_frames}: "
+                            f"not in gdb {missing}")
+        else:
+            say(f"triage: CPU {cpu}'s {len(ours_in_gdb)} frames are gdb's, in order")
 
 
 def system_map_symbol(guest_dir, addr):
@@ -228,12 +302,13 @@ def gdb_checks(run, rebuilt, note, index, cpu, workdir, problems):
         if not frames or frames[0] != "crash_fadump":
             problems.append(f"gdb backtrace of CPU {cpu} (vmlinux without DWARF) does not start "
                             f"in crash_fadump: {frames[:20]} {res.stderr.strip()[:300]}")
-        return
+        return frames
     where = [frames.index(f) if f in frames else -1 for f in reversed(SYSRQ_PATH)]
     if -1 in where or where != sorted(where):
         problems.append(f"gdb backtrace of CPU {cpu} lacks the sysrq crash path "
                         f"{' <- '.join(reversed(SYSRQ_PATH))}: {frames[:20]} "
                         f"{res.stderr.strip()[:300]}")
+    return frames
 
 
 def main():

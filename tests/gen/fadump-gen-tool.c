@@ -4,6 +4,7 @@
  *
  *   fadump-gen DIR [--kernel 6.1|6.12] [--big-endian] [--old-layout]
  *              [--printk 6.1|6.12|7.2] [--clobber-boot]
+ *              [--crashing-cpu N] [--backtraces]
  *
  * DIR/dump.elf       QMP dump-guest-memory style ELF
  * DIR/ram.raw        the same memory as a raw image (base 0)
@@ -11,6 +12,9 @@
  * DIR/fdm-addr       the registered structure's address, in hex
  * DIR/printk.txt     with --printk: the records the ring holds, as
  *                    vmcore-dmesg prints them
+ *
+ * --backtraces lays out every CPU's kernel stack and kallsyms tables
+ * (GenParams.backtraces, base-relative kallsyms)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -56,12 +60,18 @@ int main(int argc, char **argv)
             p.panic_cpu_sym = TRUE;
             p.panic_cpu_paddr = 0x480000;
             p.panic_cpu = 1;
+        } else if (!strcmp(argv[i], "--crashing-cpu") && i + 1 < argc) {
+            p.crashing_cpu = (uint32_t)g_ascii_strtoull(argv[++i], NULL, 0);
+        } else if (!strcmp(argv[i], "--backtraces")) {
+            p.backtraces = TRUE;
+            p.kallsyms = GEN_KALLSYMS_BASE_RELATIVE;
         } else if (!dir && argv[i][0] != '-') {
             dir = argv[i];
         } else {
             fprintf(stderr, "usage: fadump-gen DIR [--kernel 6.1|6.12] "
                     "[--big-endian] [--old-layout] [--printk 6.1|6.12|7.2] "
-                    "[--clobber-boot] [--no-fadump]\n");
+                    "[--clobber-boot] [--no-fadump] [--crashing-cpu N] "
+                    "[--backtraces]\n");
             return 2;
         }
     }

@@ -363,6 +363,70 @@ static const struct {
     { "tsysrq_handle_crash", 0x365c00 },
     { "T_etext", 0x400000 },
 };
+
+/* ... and with backtraces, the functions on the stacks (no alias) */
+#define SYM_ALIAS   "W__gen_alias_of_panic"
+static const struct {
+    const char *name;
+    uint32_t offset;
+} bt_syms[] = {
+    { "Tsystem_call_common", 0x10000 },
+    { "tdecrementer_common_virt", 0x12000 },
+    { "Tsystem_call_exception", 0x20000 },
+    { "Ttimer_interrupt", 0x21000 },
+    { "Tplpar_hcall_norets_notrace", 0x30000 },
+    { "tpseries_lpar_idle", 0x31000 },
+    { "Tarch_cpu_idle", 0x32000 },
+    { "tdo_idle", 0x33000 },
+    { "Tcpu_startup_entry", 0x34000 },
+    { "Tstart_secondary", 0x35000 },
+    { "Tstart_secondary_prolog", 0x36000 },
+    { "Tatomic_notifier_call_chain", 0x40000 },
+    { "Tksys_write", 0x100000 },
+    { "Tvfs_write", 0x101000 },
+    { "tproc_reg_write", 0x102000 },
+    { "t__handle_sysrq", 0x200000 },
+    { "twrite_sysrq_trigger", 0x201000 },
+};
+
+typedef struct GenSym {
+    const char *name;
+    uint32_t offset;
+} GenSym;
+
+static gint sym_cmp(gconstpointer a, gconstpointer b)
+{
+    const GenSym *x = a, *y = b;
+
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The symbols laid out: gen_syms (+ bt_syms), by address */
+static GArray *kallsyms_list(const GenImage *img)
+{
+    GArray *l = g_array_new(FALSE, FALSE, sizeof(GenSym));
+
+    for (size_t i = 0; i < G_N_ELEMENTS(gen_syms); i++) {
+        GenSym s = { gen_syms[i].name, gen_syms[i].offset };
+
+        if (!img->p.backtraces || strcmp(s.name, SYM_ALIAS)) {
+            g_array_append_val(l, s);
+        }
+    }
+    for (size_t i = 0; img->p.backtraces && i < G_N_ELEMENTS(bt_syms); i++) {
+        GenSym s = { bt_syms[i].name, bt_syms[i].offset };
+
+        g_array_append_val(l, s);
+    }
+    if (img->p.panic_cpu_sym) {
+        GenSym s = { "Bpanic_cpu", (uint32_t)img->p.panic_cpu_paddr };
+
+        g_array_append_val(l, s);
+    }
+    /* stable enough: no two of bt_syms share an address with another */
+    g_array_sort(l, sym_cmp);
+    return l;
+}
 static const char *const gen_tokens[] = { NULL, "crash_", "fadump",
                                           "_handler" };
 
@@ -375,31 +439,9 @@ static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
     uint8_t *p = img->ram + names;
     uint64_t tt = 0;
     g_autofree char *big = g_strdup_printf("t%0150d", 7);
-    unsigned int nsyms = G_N_ELEMENTS(gen_syms);
-    unsigned int n;
+    g_autoptr(GArray) syms = kallsyms_list(img);
+    unsigned int n = syms->len + 1;
     gboolean place_relative = img->p.kallsyms == GEN_KALLSYMS_PLACE_RELATIVE;
-    const char *names_of[G_N_ELEMENTS(gen_syms) + 2];
-    uint32_t pc_off = (uint32_t)img->p.panic_cpu_paddr;
-    uint32_t offset_of[G_N_ELEMENTS(gen_syms) + 2];
-
-    /* the symbols by address, panic_cpu where it lies, then the big one */
-    n = 0;
-    for (unsigned int i = 0; i < nsyms; i++) {
-        if (img->p.panic_cpu_sym && gen_syms[i].offset > pc_off &&
-            (i == 0 || gen_syms[i - 1].offset <= pc_off)) {
-            names_of[n] = "Bpanic_cpu";
-            offset_of[n++] = pc_off;
-        }
-        names_of[n] = gen_syms[i].name;
-        offset_of[n++] = gen_syms[i].offset;
-    }
-    if (img->p.panic_cpu_sym && pc_off >= gen_syms[nsyms - 1].offset) {
-        names_of[n] = "Bpanic_cpu";
-        offset_of[n++] = pc_off;
-    }
-    names_of[n] = big;
-    offset_of[n] = MAX(0x500000, offset_of[n - 1] + 0x1000);
-    n++;
 
     g_assert(base + 0x4000 <= img->p.boot_mem_size);
     memset(img->ram + base, 0, 0x4000);
@@ -416,8 +458,11 @@ static void write_kallsyms(GenImage *img, uint64_t base, GString *vmci)
     }
     /* the symbols, then one of 151 characters past the last (big) */
     for (unsigned int i = 0; i < n; i++) {
-        const char *name = names_of[i];
-        uint32_t off = offset_of[i];
+        const char *name = i + 1 < n ? g_array_index(syms, GenSym, i).name
+                                     : big;
+        uint32_t off = i + 1 < n ? g_array_index(syms, GenSym, i).offset
+                                 : MAX(0x500000, g_array_index(syms, GenSym,
+                                                    n - 2).offset + 0x1000);
         uint8_t tok[256];
         unsigned int len = 0;
 
@@ -502,24 +547,133 @@ static const struct {
 };
 #define REGS_PER_CPU (2 + 32 + G_N_ELEMENTS(named_regs))
 
-static uint64_t reg_value(unsigned int cpu, unsigned int k)
+/* Register @k of the register save area's CPU @cpu (GPRs, named_regs) */
+static uint64_t reg_value(const GenImage *img, unsigned int cpu,
+                          unsigned int k)
 {
+    if (img && img->p.backtraces && cpu < 64 &&
+        img->bt_scenario[cpu] != GEN_BT_NONE) {
+        if (k < 32) {
+            return img->bt_regs[cpu][k];
+        }
+        if (k - 32 < G_N_ELEMENTS(named_regs) &&
+            named_regs[k - 32].word >= 0) {
+            return img->bt_regs[cpu][named_regs[k - 32].word];
+        }
+    }
     return 0xc0de000000000011ULL | (uint64_t)cpu << 32 | (uint64_t)k << 8;
 }
 
-uint64_t gen_qemu_note_reg(unsigned int cpu, unsigned int w)
+/* Word @w of CPU @cpu's NT_PRSTATUS pr_reg as QEMU writes it */
+static uint64_t qemu_note_reg(const GenImage *img, unsigned int cpu,
+                              unsigned int w)
 {
     /* target/ppc/arch_dump.c ppc_write_elf_prstatus() */
     if (w < 32 || w == 32 || w == 33 || w == 35 || w == 36 || w == 37 ||
         w == 38) {
-        return reg_value(cpu, w);
+        return reg_value(img, cpu, w);
     }
     return 0;
 }
 
-static uint64_t crash_reg(unsigned int w)
+uint64_t gen_qemu_note_reg(unsigned int cpu, unsigned int w)
 {
+    return qemu_note_reg(NULL, cpu, w);
+}
+
+/* The crashing CPU's pt_regs word @w (the crash-info header's) */
+static uint64_t crash_reg(const GenImage *img, unsigned int w)
+{
+    uint32_t cpu = img->p.crashing_cpu;
+
+    if (img->p.backtraces && cpu < 64 &&
+        img->bt_scenario[cpu] != GEN_BT_NONE) {
+        return img->bt_regs[cpu][w];
+    }
     return 0xc000000000038000ULL + 8 * w;
+}
+
+#define BT_TEXT(off)    (KERNEL_BASE + (off))
+
+/* CPU @cpu's stack, as GEN_BT_* says, in its SgenImage */
+static void bt_scenario(SgenImage *s, GenBtScenario what)
+{
+    /* the idle task of a secondary CPU, up to the idle loop */
+    if (what == GEN_BT_IDLE || what == GEN_BT_IDLE_IRQ) {
+        sgen_kthread_base(s, 0);
+        sgen_call(s, BT_TEXT(0x36010), 112);    /* start_secondary_prolog */
+        sgen_call(s, BT_TEXT(0x352a4), 112);    /* start_secondary */
+        sgen_call(s, BT_TEXT(0x3403c), 48);     /* cpu_startup_entry */
+        sgen_call(s, BT_TEXT(0x3314c), 112);    /* do_idle */
+        sgen_call(s, BT_TEXT(0x32044), 64);     /* arch_cpu_idle */
+    }
+    switch (what) {
+    case GEN_BT_NONE:
+        break;
+    case GEN_BT_CRASH:
+        /* echo c > /proc/sysrq-trigger, then panic() -> crash_fadump() */
+        sgen_user_base(s, 0, 0xc00, 0x7fff8a1b2c3cULL, 0x7fffc0de0000ULL);
+        sgen_call(s, BT_TEXT(0x1015c), 112);    /* system_call_common */
+        sgen_call(s, BT_TEXT(0x2018c), 144);    /* system_call_exception */
+        sgen_call(s, BT_TEXT(0x100080), 128);   /* ksys_write */
+        sgen_call(s, BT_TEXT(0x1010e4), 160);   /* vfs_write */
+        sgen_call(s, BT_TEXT(0x10207c), 96);    /* proc_reg_write */
+        sgen_call(s, BT_TEXT(0x201098), 112);   /* write_sysrq_trigger */
+        sgen_call(s, BT_TEXT(0x2000f8), 128);   /* __handle_sysrq */
+        sgen_call(s, BT_TEXT(0x365c44), 48);    /* sysrq_handle_crash */
+        sgen_call(s, BT_TEXT(0x88178), 176);    /* panic */
+        sgen_call(s, BT_TEXT(0x4009c), 96);     /* atomic_notifier_... */
+        sgen_call(s, BT_TEXT(0x38434), 48);     /* ppc_panic_fadump_h.. */
+        /* LR: a call crash_fadump() made and returned from */
+        sgen_crash(s, BT_TEXT(0x38100), BT_TEXT(0x38120));
+        break;
+    case GEN_BT_IDLE:
+        /* pseries_lpar_idle() -> cede: the hcall is a leaf */
+        sgen_leaf(s, BT_TEXT(0x31098), FALSE);  /* pseries_lpar_idle */
+        sgen_crash(s, BT_TEXT(0x30018), 0);     /* plpar_hcall_norets.. */
+        break;
+    case GEN_BT_IDLE_IRQ:
+        /* a decrementer interrupt in pseries_lpar_idle() */
+        sgen_exception(s, 0x900, BT_TEXT(0x31060), -1);
+        sgen_call(s, BT_TEXT(0x121a8), 144);    /* decrementer_common_v.. */
+        sgen_crash(s, BT_TEXT(0x21064), 0);     /* timer_interrupt */
+        break;
+    case GEN_BT_USER:
+        sgen_user_cpu(s, 0x10001234ULL, 0x7fffd0000000ULL);
+        break;
+    }
+}
+
+/* Lay out every CPU's stack at @base and take its registers */
+static void write_backtraces(GenImage *img, uint64_t base)
+{
+    gboolean v61 = img->p.kernel == GEN_LINUX_61;
+    uint64_t ts = v61 ? 16384 : 32768;
+    static const GenBtScenario others[] = {
+        GEN_BT_IDLE, GEN_BT_IDLE_IRQ, GEN_BT_USER,
+    };
+    unsigned int other = 0;
+
+    img->bt_thread_size = ts;
+    img->bt_stacks_paddr = base;
+    for (unsigned int cpu = 0; cpu < MIN(img->p.ncpus, 64); cpu++) {
+        uint64_t at = base + (uint64_t)cpu * GEN_BT_STACKS * ts;
+        g_autoptr(SgenImage) s = sgen_new_at(img->p.big_endian,
+                                             v61 ? SGEN_LAYOUT_61
+                                                 : SGEN_LAYOUT_612,
+                                             ts, GEN_BT_STACKS, FALSE, at);
+        const uint8_t *mem;
+        size_t len;
+
+        img->bt_scenario[cpu] = cpu == img->p.crashing_cpu ? GEN_BT_CRASH
+                                : others[other++ % G_N_ELEMENTS(others)];
+        bt_scenario(s, img->bt_scenario[cpu]);
+        mem = sgen_memory(s, &len);
+        g_assert(at + len <= img->p.boot_mem_size / 8 * 7);
+        memcpy(img->ram + at, mem, len);
+        memcpy(img->bt_regs[cpu], sgen_regs(s), sizeof(img->bt_regs[cpu]));
+        img->bt_expected[cpu] = sgen_expected(s);
+    }
 }
 
 typedef struct Load {
@@ -641,12 +795,12 @@ static void write_regsave(GenImage *img)
                                                             : "GPR%02d", i);
 
             gen_put(e, str2u64(name), 8, TRUE);
-            gen_put(e + 8, reg_value(cpu, k), 8, TRUE);
+            gen_put(e + 8, reg_value(img, cpu, k), 8, TRUE);
             e += 16;
         }
         for (size_t i = 0; i < G_N_ELEMENTS(named_regs); i++, k++) {
             gen_put(e, str2u64(named_regs[i].name), 8, TRUE);
-            gen_put(e + 8, reg_value(cpu, k), 8, TRUE);
+            gen_put(e + 8, reg_value(img, cpu, k), 8, TRUE);
             e += 16;
         }
         gen_put(e, str2u64("CPUEND"), 8, TRUE);
@@ -662,16 +816,16 @@ static void note_regs(const GenImage *img, unsigned int cpu, uint64_t *r)
     memset(r, 0, 48 * 8);
     if (cpu == img->p.crashing_cpu) {
         for (unsigned int w = 0; w < 48; w++) {
-            r[w] = crash_reg(w);
+            r[w] = crash_reg(img, w);
         }
         return;
     }
     for (unsigned int i = 0; i < 32; i++) {
-        r[i] = reg_value(cpu, i);
+        r[i] = reg_value(img, cpu, i);
     }
     for (size_t i = 0; i < G_N_ELEMENTS(named_regs); i++) {
         if (named_regs[i].word >= 0) {
-            r[named_regs[i].word] = reg_value(cpu, 32 + i);
+            r[named_regs[i].word] = reg_value(img, cpu, 32 + i);
         }
     }
 }
@@ -725,7 +879,7 @@ static void write_fdh(GenImage *img, uint64_t mask_sz, uint64_t elfcorehdr)
         mask_off = 408;
     }
     for (unsigned int w = 0; w < 48; w++) {
-        gen_put(f + regs_off + 8 * w, crash_reg(w), 8, be);
+        gen_put(f + regs_off + 8 * w, crash_reg(img, w), 8, be);
     }
     for (unsigned int cpu = 0; cpu < MIN(img->p.nr_cpus, 64); cpu++) {
         if (img->p.online_mask >> cpu & 1) {
@@ -838,6 +992,9 @@ GenImage *gen_image_new(const GenParams *p)
     if (p->kallsyms) {
         write_kallsyms(img, up(M / 8 * 7, pg), vtext);
     }
+    if (p->backtraces) {
+        write_backtraces(img, up(M / 8 * 6, pg));
+    }
     g_string_append(vtext, "NUMBER(RADIX_MMU)=1\nKERNELOFFSET=0\n"
                     "CRASHTIME=1700000000\n");
     text = g_string_free(g_steal_pointer(&vtext), FALSE);
@@ -907,6 +1064,11 @@ void gen_image_free(GenImage *img)
         g_byte_array_unref(img->vmcore);
         g_ptr_array_unref(img->printk_expected);
         g_free(img->vmcoreinfo);
+        for (unsigned int i = 0; i < 64; i++) {
+            if (img->bt_expected[i]) {
+                g_array_unref(img->bt_expected[i]);
+            }
+        }
         g_free(img);
     }
 }
@@ -949,7 +1111,8 @@ void gen_write_qemu_elf(const GenImage *img, const char *path,
         /* pr_pid: QEMU 9.1+ the CPU index + 1 (dump.c cpu_index()) */
         gen_put(prstatus + 32, img->p.qemu_pr_pid_zero ? 0 : cpu + 1, 4, be);
         for (unsigned int w = 0; w < 48; w++) {
-            gen_put(prstatus + 112 + 8 * w, gen_qemu_note_reg(cpu, w), 8, be);
+            gen_put(prstatus + 112 + 8 * w, qemu_note_reg(img, cpu, w), 8,
+                    be);
         }
         append_note(notes, be, "CORE", 1, prstatus, sizeof(prstatus));
         append_note(notes, be, "CORE", 2, fpregs, sizeof(fpregs));

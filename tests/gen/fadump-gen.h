@@ -22,6 +22,8 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "stack-gen.h"
+
 typedef enum GenKernel {
     GEN_LINUX_612,
     GEN_LINUX_61,
@@ -100,7 +102,27 @@ typedef struct GenParams {
     int32_t panic_cpu;
     /* QEMU before 9.1: NT_PRSTATUS pr_pid 0 instead of CPU index + 1 */
     gboolean qemu_pr_pid_zero;
+    /*
+     * Every CPU's kernel stack (stack-gen.h, the kernel's layout and
+     * THREAD_SIZE) in boot memory, its registers taken from it, and with
+     * kallsyms the names of the functions on them (GEN_BT_*): the
+     * crashing CPU in sysrq_handle_crash() from write(2), the others in
+     * turn idle in plpar_hcall_norets_notrace() (a leaf: LR), idle in a
+     * decrementer interrupt, and in user mode
+     */
+    gboolean backtraces;
 } GenParams;
+
+/* What CPU i does with backtraces */
+typedef enum GenBtScenario {
+    GEN_BT_NONE,
+    GEN_BT_CRASH,       /* the crashing CPU */
+    GEN_BT_IDLE,        /* cede: pc in a leaf, LR its caller */
+    GEN_BT_IDLE_IRQ,    /* a decrementer interrupt while idle */
+    GEN_BT_USER,        /* in user mode */
+} GenBtScenario;
+
+#define GEN_BT_STACKS       2           /* per CPU: the task's, an IRQ's */
 
 /*
  * 6.12, little endian, 64K pages, 32 MiB RAM, M = 8 MiB, 4 CPUs; no printk
@@ -134,6 +156,13 @@ typedef struct GenImage {
     unsigned int printk_wrapped;    /* of those, blocks wrapped to 0 */
     unsigned int printk_exact_end;  /* blocks ending at the ring's end */
     unsigned int printk_reusable;   /* descriptors skipped: recycled */
+    /* with backtraces, by CPU number: */
+    GenBtScenario bt_scenario[64];
+    GArray *bt_expected[64];    /* SgenFrame, innermost first */
+    uint64_t bt_regs[64][48];   /* its registers (pt_regs, host order) */
+    uint64_t bt_stacks_paddr;   /* CPU i's stacks at + i * GEN_BT_STACKS
+                                   * THREAD_SIZE */
+    uint64_t bt_thread_size;
 } GenImage;
 
 GenImage *gen_image_new(const GenParams *p);

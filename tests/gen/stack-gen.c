@@ -17,6 +17,7 @@ struct SgenImage {
     SgenLayout layout;
     uint64_t thread_size;
     unsigned int n_stacks;
+    uint64_t phys_base;         /* of stack 0 */
     uint64_t marker;
     uint32_t marker_off, regs_off;
     uint32_t base_frame;        /* a kernel thread's base frame */
@@ -52,9 +53,9 @@ static uint64_t get(const uint8_t *p, gboolean be)
 
 static uint8_t *at(const SgenImage *img, uint64_t vaddr, size_t len)
 {
-    uint64_t off = vaddr - SGEN_PAGE_OFFSET - SGEN_PHYS_BASE;
+    uint64_t off = vaddr - SGEN_PAGE_OFFSET - img->phys_base;
 
-    g_assert(vaddr >= SGEN_PAGE_OFFSET + SGEN_PHYS_BASE);
+    g_assert(vaddr >= SGEN_PAGE_OFFSET + img->phys_base);
     g_assert(off <= img->len && len <= img->len - off);
     return img->mem + off;
 }
@@ -73,10 +74,19 @@ SgenImage *sgen_new(gboolean big_endian, SgenLayout layout,
                     uint64_t thread_size, unsigned int n_stacks,
                     gboolean legacy_marker)
 {
+    return sgen_new_at(big_endian, layout, thread_size, n_stacks,
+                       legacy_marker, SGEN_PHYS_BASE);
+}
+
+SgenImage *sgen_new_at(gboolean big_endian, SgenLayout layout,
+                       uint64_t thread_size, unsigned int n_stacks,
+                       gboolean legacy_marker, uint64_t phys_base)
+{
     SgenImage *img = g_new0(SgenImage, 1);
 
     g_assert(thread_size && !(thread_size & (thread_size - 1)));
-    g_assert(SGEN_PHYS_BASE % thread_size == 0);
+    g_assert(phys_base % thread_size == 0);
+    img->phys_base = phys_base;
     img->big_endian = big_endian;
     img->layout = layout;
     img->thread_size = thread_size;
@@ -125,7 +135,7 @@ void sgen_free(SgenImage *img)
 uint64_t sgen_stack_top(const SgenImage *img, unsigned int i)
 {
     g_assert(i < img->n_stacks);
-    return SGEN_PAGE_OFFSET + SGEN_PHYS_BASE + (i + 1) * img->thread_size;
+    return SGEN_PAGE_OFFSET + img->phys_base + (i + 1) * img->thread_size;
 }
 
 uint64_t sgen_sp(const SgenImage *img)
@@ -328,10 +338,10 @@ const uint8_t *sgen_memory(const SgenImage *img, size_t *len)
 gboolean sgen_read(const SgenImage *img, uint64_t paddr, void *buf,
                    size_t len)
 {
-    if (paddr < SGEN_PHYS_BASE || paddr - SGEN_PHYS_BASE > img->len ||
-        len > img->len - (paddr - SGEN_PHYS_BASE)) {
+    if (paddr < img->phys_base || paddr - img->phys_base > img->len ||
+        len > img->len - (paddr - img->phys_base)) {
         return FALSE;
     }
-    memcpy(buf, img->mem + (paddr - SGEN_PHYS_BASE), len);
+    memcpy(buf, img->mem + (paddr - img->phys_base), len);
     return TRUE;
 }

@@ -81,6 +81,10 @@ typedef struct SgenImage SgenImage;
 SgenImage *sgen_new(gboolean big_endian, SgenLayout layout,
                     uint64_t thread_size, unsigned int n_stacks,
                     gboolean legacy_marker);
+/* ... with stack 0 at physical @phys_base (a multiple of @thread_size) */
+SgenImage *sgen_new_at(gboolean big_endian, SgenLayout layout,
+                       uint64_t thread_size, unsigned int n_stacks,
+                       gboolean legacy_marker, uint64_t phys_base);
 void sgen_free(SgenImage *img);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SgenImage, sgen_free)
 
@@ -132,7 +136,7 @@ const uint64_t *sgen_regs(const SgenImage *img);
 /* The backtrace built, innermost first: SgenFrame (g_array_unref()) */
 GArray *sgen_expected(const SgenImage *img);
 
-/* The memory: physical [SGEN_PHYS_BASE, + len) */
+/* The memory: physical [phys_base, + len) */
 const uint8_t *sgen_memory(const SgenImage *img, size_t *len);
 gboolean sgen_read(const SgenImage *img, uint64_t paddr, void *buf,
                    size_t len);

@@ -225,6 +225,216 @@ static void test_kallsyms_lookup(gconstpointer data)
     }
 }
 
+static const KernelTriageFrame *frame(const KernelTriageCpu *c, guint i)
+{
+    return &g_array_index(c->frames, KernelTriageFrame, i);
+}
+
+/* CPU @cpu of the triage, and that it is at its place in the order */
+static const KernelTriageCpu *triage_cpu(const KernelTriage *t,
+                                         uint32_t cpu)
+{
+    for (guint i = 0; i < t->cpus->len; i++) {
+        const KernelTriageCpu *c = t->cpus->pdata[i];
+
+        if (c->cpu == cpu) {
+            return c;
+        }
+    }
+    g_assert_not_reached();
+}
+
+/* The frames are the generated stack's, and as the generator says */
+static void check_frames(const KernelTriageCpu *c, const GArray *want)
+{
+    g_assert_cmpuint(c->frames->len, ==, want->len);
+    for (guint i = 0; i < want->len; i++) {
+        const SgenFrame *w = &g_array_index(want, SgenFrame, i);
+        const KernelTriageFrame *f = frame(c, i);
+
+        g_assert_cmpstr(kernel_unwind_frame_kind_name(f->kind), ==, w->kind);
+        g_assert_cmphex(f->pc, ==, w->pc);
+        g_assert_cmphex(f->sp, ==, w->sp);
+        g_assert_cmpint(f->new_stack, ==, w->new_stack);
+        if (f->kind == KERNEL_UNWIND_EXCEPTION ||
+            (f->kind == KERNEL_UNWIND_USER && i)) {
+            g_assert_true(f->have_trap);
+            g_assert_cmphex(f->trap, ==, w->trap);
+        } else {
+            g_assert_false(f->have_trap);
+        }
+    }
+}
+
+/* Each frame's symbol, innermost first (NULL: none) */
+static void check_symbols(const KernelTriageCpu *c,
+                          const char *const *want)
+{
+    guint n = g_strv_length((char **)want);
+
+    g_assert_cmpuint(c->frames->len, ==, n + 1);
+    for (guint i = 0; i < n; i++) {
+        g_assert_cmpstr(frame(c, i)->symbol, ==, want[i]);
+    }
+}
+
+static const char *const crash_symbols[] = {
+    "crash_fadump+0x100/0x400",
+    "crash_fadump+0x120/0x400",                 /* LR */
+    "ppc_panic_fadump_handler+0x34/0x7c00",
+    "atomic_notifier_call_chain+0x9c/0x48000",
+    "panic+0x178/0x78000",
+    "sysrq_handle_crash+0x44/0x9a400",
+    "__handle_sysrq+0xf8/0x1000",
+    "write_sysrq_trigger+0x98/0x164c00",
+    "proc_reg_write+0x7c/0xfe000",
+    "vfs_write+0xe4/0x1000",
+    "ksys_write+0x80/0x1000",
+    "system_call_exception+0x18c/0x1000",
+    "system_call_common+0x15c/0x2000",
+    NULL,                                       /* then user mode */
+};
+
+static const char *const idle_symbols[] = {
+    "plpar_hcall_norets_notrace+0x18/0x1000",
+    "pseries_lpar_idle+0x98/0x1000",            /* LR */
+    "arch_cpu_idle+0x44/0x1000",
+    "do_idle+0x14c/0x1000",
+    "cpu_startup_entry+0x3c/0x1000",
+    "start_secondary+0x2a4/0x1000",
+    NULL,
+};
+
+static const char *const idle_irq_symbols[] = {
+    "timer_interrupt+0x64/0xf000",
+    "decrementer_common_virt+0x1a8/0xe000",
+    "pseries_lpar_idle+0x60/0x1000",            /* interrupt 0x900 */
+    "arch_cpu_idle+0x44/0x1000",
+    "do_idle+0x14c/0x1000",
+    "cpu_startup_entry+0x3c/0x1000",
+    "start_secondary+0x2a4/0x1000",
+    NULL,
+};
+
+/*
+ * Every CPU's backtrace: the generated stacks of a whole guest, each
+ * kernel's layout and THREAD_SIZE, either byte order, boot memory read
+ * from its fadump copy or not
+ */
+static void test_backtraces(void)
+{
+    for (int v = 0; v < 2; v++) {
+        for (int be = 0; be <= 1; be++) {
+            for (int clobber = 0; clobber <= 1; clobber++) {
+                GenParams p;
+                g_autoptr(Triaged) x = NULL;
+                const KernelTriage *t;
+                const KernelTriageCpu *c;
+
+                params(&p, v ? GEN_LINUX_61 : GEN_LINUX_612, be);
+                p.kallsyms = GEN_KALLSYMS_BASE_RELATIVE;
+                p.backtraces = TRUE;
+                p.clobber_boot = clobber;
+                x = triage(&p);
+                t = x->t;
+                g_assert_null(t->symbols_error);
+                /* the crashing CPU first, then the others in order */
+                g_assert_cmpuint(t->cpus->len, ==, 4);
+                g_assert_cmpuint(((KernelTriageCpu *)t->cpus->pdata[0])->cpu,
+                                 ==, 2);
+                for (guint i = 1; i < 4; i++) {
+                    c = t->cpus->pdata[i];
+                    g_assert_cmpuint(c->cpu, ==, i < 3 ? i - 1 : 3);
+                    g_assert_false(c->crashing);
+                }
+                for (uint32_t cpu = 0; cpu < 4; cpu++) {
+                    check_frames(triage_cpu(t, cpu),
+                                 x->img->bt_expected[cpu]);
+                }
+                /* nip and LR as before, and as the frames say */
+                g_assert_cmpstr(t->nip_symbol, ==, crash_symbols[0]);
+                g_assert_cmpstr(t->link_symbol, ==, crash_symbols[1]);
+
+                /* CPU 2: write(2) -> sysrq -> panic -> crash_fadump */
+                g_assert_cmpint(x->img->bt_scenario[2], ==, GEN_BT_CRASH);
+                c = triage_cpu(t, 2);
+                g_assert_true(c->crashing);
+                g_assert_false(c->idle);
+                g_assert_null(c->idle_symbol);
+                check_symbols(c, crash_symbols);
+                g_assert_cmpint(frame(c, 1)->kind, ==, KERNEL_UNWIND_LR);
+                g_assert_cmpint(frame(c, 13)->kind, ==, KERNEL_UNWIND_USER);
+                g_assert_cmphex(frame(c, 13)->pc, ==, 0x7fff8a1b2c3cULL);
+                g_assert_cmphex(frame(c, 13)->trap, ==, 0xc00);
+                g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_USER);
+
+                /* CPU 0: idle, ceding */
+                g_assert_cmpint(x->img->bt_scenario[0], ==, GEN_BT_IDLE);
+                c = triage_cpu(t, 0);
+                g_assert_true(c->idle);
+                g_assert_cmpstr(c->idle_symbol, ==, "pseries_lpar_idle");
+                check_symbols(c, idle_symbols);
+                g_assert_cmpstr(frame(c, 6)->symbol, ==,
+                                "start_secondary_prolog+0x10/0x2000");
+                g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_BASE);
+
+                /* CPU 1: idle, in a decrementer interrupt */
+                g_assert_cmpint(x->img->bt_scenario[1], ==,
+                                GEN_BT_IDLE_IRQ);
+                c = triage_cpu(t, 1);
+                g_assert_true(c->idle);
+                check_symbols(c, idle_irq_symbols);
+                g_assert_cmpint(frame(c, 2)->kind, ==,
+                                KERNEL_UNWIND_EXCEPTION);
+                g_assert_cmphex(frame(c, 2)->trap, ==, 0x900);
+                g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_BASE);
+
+                /* CPU 3: in user mode, nothing to symbolise */
+                c = triage_cpu(t, 3);
+                g_assert_false(c->idle);
+                g_assert_cmpuint(c->frames->len, ==, 1);
+                g_assert_cmpint(frame(c, 0)->kind, ==, KERNEL_UNWIND_USER);
+                g_assert_null(frame(c, 0)->symbol);
+                g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_USER);
+            }
+        }
+    }
+}
+
+/* Without kallsyms: the same frames, unnamed, and no CPU called idle */
+static void test_backtraces_no_symbols(void)
+{
+    GenParams p;
+    g_autoptr(Triaged) x = NULL;
+
+    params(&p, GEN_LINUX_612, TRUE);
+    p.backtraces = TRUE;
+    x = triage(&p);
+    g_assert_nonnull(strstr(x->t->symbols_error, "kallsyms"));
+    g_assert_cmpuint(x->t->cpus->len, ==, 4);
+    for (uint32_t cpu = 0; cpu < 4; cpu++) {
+        const KernelTriageCpu *c = triage_cpu(x->t, cpu);
+
+        check_frames(c, x->img->bt_expected[cpu]);
+        g_assert_false(c->idle);
+        for (guint i = 0; i < c->frames->len; i++) {
+            g_assert_null(frame(c, i)->symbol);
+        }
+    }
+}
+
+/* The idle loop's functions, by name only */
+static void test_idle_symbol(void)
+{
+    g_assert_true(kernel_triage_idle_symbol("do_idle+0x14c/0x1000"));
+    g_assert_true(kernel_triage_idle_symbol("snooze_loop+0x4/0x100"));
+    g_assert_true(kernel_triage_idle_symbol("power10_idle"));
+    g_assert_false(kernel_triage_idle_symbol("do_idle_x+0x4/0x10"));
+    g_assert_false(kernel_triage_idle_symbol("do_idl+0x4/0x10"));
+    g_assert_false(kernel_triage_idle_symbol("panic+0x178/0x400"));
+    g_assert_false(kernel_triage_idle_symbol(NULL));
+}
+
 /* No ring: the rest of the triage still stands */
 static void test_no_ring(void)
 {
@@ -270,5 +480,9 @@ int main(int argc, char **argv)
                          GINT_TO_POINTER(GEN_KALLSYMS_PLACE_RELATIVE),
                          test_kallsyms_lookup);
     g_test_add_func("/crash-triage/no-crashing-cpu", test_no_crashing_cpu);
+    g_test_add_func("/crash-triage/backtraces", test_backtraces);
+    g_test_add_func("/crash-triage/backtraces-no-symbols",
+                    test_backtraces_no_symbols);
+    g_test_add_func("/crash-triage/idle-symbol", test_idle_symbol);
     return g_test_run();
 }

@@ -688,6 +688,36 @@ static void test_params_for_release(void)
     }
 }
 
+/*
+ * A CPU in the interrupt entry code with the user's r1 still (a real 6.12
+ * guest's CPU at exc_virt_0x4900_decrementer, r1 0x00007fffd3d15c20):
+ * entering the kernel from user mode; the same r1 elsewhere is corrupt
+ */
+static void test_interrupt_entry(void)
+{
+    g_autoptr(SgenImage) img = sgen_new(FALSE, SGEN_LAYOUT_612, 32 * 1024,
+                                        1, FALSE);
+    g_autoptr(KernelMem) k = kernel_mem_new(read_sgen, img, NULL, FALSE);
+    uint64_t regs[PAPR_PT_REGS_WORDS] = { 0 };
+    g_autoptr(KernelUnwind) entry = NULL, elsewhere = NULL;
+
+    regs[1] = 0x00007fffd3d15c20ULL;
+    regs[PAPR_PT_NIP] = 0xc000000000004900ULL;
+    regs[PAPR_PT_MSR] = SGEN_MSR_KERNEL_LE;
+    regs[PAPR_PT_LINK] = 0x100b99a4ULL;
+    entry = kernel_unwind(k, regs, NULL);
+    g_assert_cmpuint(entry->frames->len, ==, 1);
+    g_assert_cmpint(frame(entry, 0)->kind, ==, KERNEL_UNWIND_PC);
+    g_assert_cmphex(frame(entry, 0)->pc, ==, 0xc000000000004900ULL);
+    g_assert_cmphex(frame(entry, 0)->sp, ==, 0x00007fffd3d15c20ULL);
+    g_assert_cmpint(entry->end, ==, KERNEL_UNWIND_END_USER);
+    g_assert_nonnull(strstr(entry->reason, "entering the kernel"));
+
+    regs[PAPR_PT_NIP] = 0xc000000000000000ULL + KERNEL_UNWIND_ENTRY_END;
+    elsewhere = kernel_unwind(k, regs, NULL);
+    g_assert_cmpint(elsewhere->end, ==, KERNEL_UNWIND_END_CORRUPT);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -702,6 +732,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kernel-unwind/empty-user-regs", test_empty_user_regs);
     g_test_add_func("/kernel-unwind/stack-loop", test_stack_loop);
     g_test_add_func("/kernel-unwind/unreadable", test_unreadable);
+    g_test_add_func("/kernel-unwind/interrupt-entry", test_interrupt_entry);
     g_test_add_func("/kernel-unwind/params", test_params);
     g_test_add_func("/kernel-unwind/params-for-release",
                     test_params_for_release);
