@@ -74,6 +74,8 @@ KERNEL_BASE = 0xc000000000000000
 STACK_WINDOW = 64 << 10
 # the sysrq crash path, innermost last (gdb prints innermost first)
 SYSRQ_PATH = ("sysrq_handle_crash", "panic", "crash_fadump")
+# panic() itself, or (7.2) the vpanic() it wraps
+PANIC_FUNCTIONS = ("panic", "vpanic")
 
 
 def vmcore_dmesg_path():
@@ -178,7 +180,7 @@ CALL_TRACE_LINE = re.compile(r"^\[([0-9a-f]{16})\] \[([0-9a-f]{16})\] (\S+)")
 
 def kernel_call_trace(records):
     """(sp, pc, symbol) of the Call Trace panic() printed (dump_stack()),
-    from its panic+ line outwards: the frames it shares with the stack at
+    beyond its panic+ (7.2: vpanic+) line: the frames it shares with the stack at
     crash_fadump(), which panic() calls later through its notifiers."""
     at = next((i for i, r in enumerate(records)
                if r["text"].startswith("Kernel panic - not syncing: ")), None)
@@ -191,7 +193,8 @@ def kernel_call_trace(records):
         if not m:
             break
         trace.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
-    start = next((i for i, t in enumerate(trace) if t[2].startswith("panic+")), len(trace))
+    start = next((i for i, t in enumerate(trace) if t[2].split("+")[0] in PANIC_FUNCTIONS),
+                 len(trace))
     return trace[start + 1:]
 
 
@@ -213,7 +216,8 @@ def backtrace_checks(tri, cpu, cpus, gdb_frames, dwarf, problems):
     ours = [(int(f["sp"], 16), int(f["pc"], 16), f["symbol"])
             for f in bts[0]["frames"] if f["kind"] in ("pc", "call")]
     names = [f[2].split("+")[0] for f in ours if f[2]]
-    where = [names.index(f) if f in names else -1 for f in reversed(SYSRQ_PATH)]
+    path = ["panic" if n in PANIC_FUNCTIONS else n for n in names]
+    where = [path.index(f) if f in path else -1 for f in reversed(SYSRQ_PATH)]
     if -1 in where or where != sorted(where):
         problems.append(f"triage: CPU {cpu}'s backtrace lacks the sysrq crash path: {names}")
     # from panic() outwards the stack is the one dump_stack() walked
