@@ -1,5 +1,5 @@
 /*
- * Crash triage (see crash-triage.h).
+ * Crash triage (see triage.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,6 +18,10 @@ static const char *const oops_starts[] = {
 void kernel_triage_free(KernelTriage *t)
 {
     if (t) {
+        g_free(t->crash_note);
+        g_free(t->sources.vmcoreinfo);
+        g_free(t->sources.registers);
+        g_free(t->sources.crashing_cpu);
         g_free(t->osrelease);
         g_clear_pointer(&t->log, kernel_printk_log_free);
         g_free(t->log_error);
@@ -147,8 +151,16 @@ KernelTriageCpu *kernel_triage_cpu_new(KernelMem *k, KernelKallsyms *ks,
             f.trap = uf->regs[PAPR_PT_TRAP];
         }
 
-        /* a user address means nothing to the kernel's symbols */
-        if (ks && uf->kind != KERNEL_UNWIND_USER) {
+        if (uf->kind == KERNEL_UNWIND_PC &&
+            !(regs[PAPR_PT_MSR] & KERNEL_TRIAGE_MSR_IR) &&
+            uf->pc < KERNEL_PAGE_OFFSET) {
+            f.real_mode = TRUE;
+            if (ks) {
+                f.symbol = kernel_kallsyms_symbolize(ks, uf->pc |
+                                                     KERNEL_PAGE_OFFSET);
+            }
+        } else if (ks && uf->kind != KERNEL_UNWIND_USER) {
+            /* a user address means nothing to the kernel's symbols */
             f.symbol = kernel_kallsyms_symbolize(ks, uf->pc);
         }
         if (!c->idle && kernel_triage_idle_symbol(f.symbol)) {
@@ -162,30 +174,85 @@ KernelTriageCpu *kernel_triage_cpu_new(KernelMem *k, KernelKallsyms *ks,
     return c;
 }
 
-/* Every CPU note's backtrace, the crashing CPU's first */
+/* A CPU's registers, as either source gives them */
+typedef struct TriageCpuRegs {
+    uint32_t cpu;
+    const uint64_t *regs;       /* PAPR_PT_REGS_WORDS */
+} TriageCpuRegs;
+
+G_STATIC_ASSERT(ELFCORE_PRSTATUS_REG_WORDS == PAPR_PT_REGS_WORDS);
+
+/* Every CPU's backtrace, the crashing CPU's first */
 static void triage_cpus(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
-                        const VmcoreAnalysis *a)
+                        const TriageCpuRegs *cpus, guint n)
 {
     KernelUnwindParams params;
 
-    kernel_unwind_params_for_release(&params, a->osrelease,
+    kernel_unwind_params_for_release(&params, t->osrelease,
                                      kernel_mem_big_endian(k));
     t->cpus = g_ptr_array_new_with_free_func(
         (GDestroyNotify)kernel_triage_cpu_free);
     for (int pass = 0; pass < 2; pass++) {
-        for (guint i = 0; i < a->cpu_notes->len; i++) {
-            const VmcoreCpuNote *n = &g_array_index(a->cpu_notes,
-                                                    VmcoreCpuNote, i);
-            gboolean crashing = n->cpu == t->crashing_cpu;
+        for (guint i = 0; i < n; i++) {
+            gboolean crashing = cpus[i].cpu == t->crashing_cpu;
             KernelTriageCpu *c;
 
             if (crashing != !pass) {
                 continue;
             }
-            c = kernel_triage_cpu_new(k, ks, &params, n->cpu, n->regs);
+            c = kernel_triage_cpu_new(k, ks, &params, cpus[i].cpu,
+                                      cpus[i].regs);
             c->crashing = crashing;
             g_ptr_array_add(t->cpus, c);
         }
+    }
+}
+
+/*
+ * What both sources share, once the crash facts, the log and (when
+ * there are registers) kallsyms are set: VMCOREINFO's release and crash
+ * time, the crashing CPU's registers and their symbols, the panic in the
+ * log, every CPU's backtrace
+ */
+static void triage_common(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
+                          const char *vmcoreinfo,
+                          const TriageCpuRegs *cpus, guint n)
+{
+    g_autofree char *crashtime = elfcore_vmcoreinfo_get(vmcoreinfo,
+                                                        "CRASHTIME");
+    guint64 secs;
+
+    t->osrelease = elfcore_vmcoreinfo_get(vmcoreinfo, "OSRELEASE");
+    if (crashtime && g_ascii_string_to_unsigned(crashtime, 10, 0, G_MAXINT64,
+                                                &secs, NULL)) {
+        t->have_crashtime = TRUE;
+        t->crashtime = (gint64)secs;
+    }
+    for (guint i = 0; i < n; i++) {
+        if (cpus[i].cpu == t->crashing_cpu) {
+            t->have_regs = TRUE;
+            memcpy(t->regs, cpus[i].regs, sizeof(t->regs));
+        }
+    }
+    kernel_triage_find_panic(t);
+    triage_cpus(t, k, ks, cpus, n);
+    if (t->have_regs && ks) {
+        const KernelTriageCpu *c = t->cpus->pdata[0];   /* the crashing */
+
+        /* as its backtrace has it (a real-mode nip: see there) */
+        if (c->frames->len) {
+            t->nip_symbol = g_strdup(g_array_index(c->frames,
+                                                   KernelTriageFrame,
+                                                   0).symbol);
+        }
+        uint64_t link = t->regs[PAPR_PT_LINK];
+
+        /* in real mode, LR too holds a real address */
+        if (!(t->regs[PAPR_PT_MSR] & KERNEL_TRIAGE_MSR_IR) &&
+            link < KERNEL_PAGE_OFFSET) {
+            link |= KERNEL_PAGE_OFFSET;
+        }
+        t->link_symbol = kernel_kallsyms_symbolize(ks, link);
     }
 }
 
@@ -193,46 +260,100 @@ KernelTriage *kernel_triage(KernelMem *k, const VmcoreAnalysis *a)
 {
     g_autoptr(KernelKallsyms) ks = NULL;
     KernelTriage *t = g_new0(KernelTriage, 1);
-    g_autofree char *crashtime = elfcore_vmcoreinfo_get(a->vmcoreinfo,
-                                                        "CRASHTIME");
     g_autoptr(GError) err = NULL;
-    guint64 secs;
+    g_autofree TriageCpuRegs *cpus = g_new(TriageCpuRegs,
+                                           a->cpu_notes->len + 1);
 
-    t->osrelease = g_strdup(a->osrelease);
-    if (crashtime && g_ascii_string_to_unsigned(crashtime, 10, 0, G_MAXINT64,
-                                                &secs, NULL)) {
-        t->have_crashtime = TRUE;
-        t->crashtime = (gint64)secs;
-    }
+    t->fadump = TRUE;
+    t->crashed = TRUE;
+    t->sources.vmcoreinfo = g_strdup("the fadump crash-info header's "
+                                     "pointer");
     t->crashing_cpu = a->fdh.crashing_cpu;
+    if (t->crashing_cpu == PAPR_FDH_CPU_UNKNOWN) {
+        t->crash_note = g_strdup("the fadump crash-info header names no "
+                                 "crashing CPU (not a crash_fadump() dump)");
+    } else {
+        t->sources.crashing_cpu = g_strdup("the fadump crash-info header");
+    }
+    if (a->cpu_notes->len) {
+        t->sources.registers = g_strdup("the fadump register save area (the "
+                                        "crashing CPU's: the crash-info "
+                                        "header's pt_regs)");
+    }
     for (guint i = 0; i < a->cpu_notes->len; i++) {
         const VmcoreCpuNote *n = &g_array_index(a->cpu_notes,
                                                 VmcoreCpuNote, i);
 
-        if (n->cpu == t->crashing_cpu) {
-            t->have_regs = TRUE;
-            memcpy(t->regs, n->regs, sizeof(t->regs));
-        }
+        cpus[i] = (TriageCpuRegs){ .cpu = n->cpu, .regs = n->regs };
     }
     if (kernel_mem_check_vmcoreinfo(a->vmcoreinfo, &t->kernel_offset,
-                                     &err)) {
+                                    &err)) {
         t->log = kernel_printk_log_read(k, a->vmcoreinfo, 0, &err);
     }
     if (!t->log) {
         t->log_error = g_strdup(err->message);
     }
-    kernel_triage_find_panic(t);
     g_clear_error(&err);
-    if (t->have_regs || a->cpu_notes->len) {
+    if (a->cpu_notes->len) {
         ks = kernel_kallsyms_load(k, a->vmcoreinfo, &err);
         if (!ks) {
             t->symbols_error = g_strdup(err->message);
         }
     }
-    if (t->have_regs && ks) {
-        t->nip_symbol = kernel_kallsyms_symbolize(ks, t->regs[PAPR_PT_NIP]);
-        t->link_symbol = kernel_kallsyms_symbolize(ks, t->regs[PAPR_PT_LINK]);
+    triage_common(t, k, ks, a->vmcoreinfo, cpus, a->cpu_notes->len);
+    return t;
+}
+
+static char *guest_vmcoreinfo_source(const KernelVmcoreinfoFound *v)
+{
+    return g_strdup_printf("guest memory: the kernel's %s at 0x%"
+                           G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT
+                           " pages probed)",
+                           v->form == KERNEL_VMCOREINFO_NOTE
+                           ? "VMCOREINFO note" : "vmcoreinfo_data page",
+                           v->paddr, v->pages_probed);
+}
+
+KernelTriage *kernel_triage_guest(KernelGuestFacts *f)
+{
+    KernelTriage *t = g_new0(KernelTriage, 1);
+    guint n = f->have_cpus ? f->cpus.cpus->len : 0;
+    g_autofree TriageCpuRegs *cpus = g_new(TriageCpuRegs, n + 1);
+
+    t->sources.vmcoreinfo = guest_vmcoreinfo_source(&f->vmcoreinfo);
+    if (f->have_cpus) {
+        t->sources.registers = g_strdup_printf(
+            "QEMU's NT_PRSTATUS notes (where QEMU stopped each vCPU; "
+            "numbered by %s)", elfcore_cpu_rule_describe(f->cpus.rule));
     }
-    triage_cpus(t, k, ks, a);
+    for (guint i = 0; i < n; i++) {
+        const ElfcoreCpuRegs *r = &g_array_index(f->cpus.cpus,
+                                                 ElfcoreCpuRegs, i);
+
+        cpus[i] = (TriageCpuRegs){ .cpu = r->cpu, .regs = r->regs };
+    }
+    t->crashing_cpu = PAPR_FDH_CPU_UNKNOWN;
+    if (f->have_panic_cpu && f->panic_cpu.panicked) {
+        t->crashed = TRUE;
+        t->crashing_cpu = f->panic_cpu.cpu;
+        t->sources.crashing_cpu = f->panic_cpu.addr_source
+            ? g_strdup_printf("panic_cpu in kernel memory (located by %s)",
+                              f->panic_cpu.addr_source)
+            : g_strdup(f->panic_cpu.source);
+    } else if (f->have_panic_cpu) {
+        t->crash_note = kernel_panic_cpu_describe(&f->panic_cpu);
+    } else {
+        t->crash_note = g_strdup_printf("unknown whether a CPU panicked: %s",
+                                        f->panic_cpu_error->message);
+    }
+    kernel_mem_check_vmcoreinfo(f->vmcoreinfo.text, &t->kernel_offset, NULL);
+    t->log = g_steal_pointer(&f->log);
+    if (!t->log) {
+        t->log_error = g_strdup(f->log_error->message);
+    }
+    if (!f->ks && n) {
+        t->symbols_error = g_strdup(f->kallsyms_error->message);
+    }
+    triage_common(t, f->k, f->ks, f->vmcoreinfo.text, cpus, n);
     return t;
 }

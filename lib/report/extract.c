@@ -334,6 +334,7 @@ void report_extract_json(const ReportExtract *r, FILE *out)
         vmcore_json(b, a);
         qf_json_add_strings(b, "warnings", a->warnings);
     }
+    qf_json_add_str(b, "no_fadump", r->no_fadump);
     if (r->triage) {
         report_triage_json(b, r->triage, r->log_lines);
     }

@@ -28,6 +28,8 @@ typedef struct ReportExtract {
     const VmcoreValidation *validation;
     double validate_seconds;
     const KernelTriage *triage;         /* --triage, or NULL */
+    const char *no_fadump;              /* why the triage is of a guest
+                                           without fadump, or NULL */
     unsigned int log_lines;             /* its records shown (0: all) */
     const char *error;                  /* the failure, or NULL */
     int exit_code;

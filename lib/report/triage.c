@@ -1,5 +1,5 @@
 /*
- * fadump-extract --triage reports (see triage-report.h).
+ * fadump-extract --triage reports (see triage.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -45,13 +45,20 @@ static void text_records(const KernelTriage *t, gint64 from, gint64 to,
     fputs(s->str, out);
 }
 
-/* %pS of an address kallsyms does not know: the address */
+/*
+ * %pS of an address kallsyms does not know: the address; a real-mode pc
+ * says so
+ */
 static void text_symbol(GString *s, const KernelTriageFrame *f)
 {
     if (f->symbol) {
         g_string_append(s, f->symbol);
     } else {
         g_string_append_printf(s, "0x%" G_GINT64_MODIFIER "x", f->pc);
+    }
+    if (f->real_mode) {
+        g_string_append(s, f->symbol ? " (real mode)"
+                        : " (real mode, outside the kernel: firmware)");
     }
 }
 
@@ -132,7 +139,12 @@ void report_triage_text(const KernelTriage *t, unsigned int log_lines,
     g_autofree char *when = crashtime_utc(t);
     const KernelPrintkLog *log = t->log;
 
+    fprintf(out, "%s\n", t->fadump
+            ? "triage of a fadump dump (the registration found)"
+            : "triage of the guest's memory and QEMU's CPU notes (no fadump "
+              "registration)");
     fprintf(out, "kernel: %s\n", t->osrelease ? t->osrelease : "?");
+    fprintf(out, "VMCOREINFO: from %s\n", t->sources.vmcoreinfo);
     if (when) {
         fprintf(out, "crash time: %s (CRASHTIME=%" G_GINT64_FORMAT ")\n",
                 when, t->crashtime);
@@ -140,20 +152,31 @@ void report_triage_text(const KernelTriage *t, unsigned int log_lines,
         fprintf(out, "crash time: unknown (no CRASHTIME= in VMCOREINFO)\n");
     }
     if (t->crashing_cpu == PAPR_FDH_CPU_UNKNOWN) {
-        fprintf(out, "crashing CPU: none (not a crash_fadump() dump)\n");
+        fprintf(out, "crashing CPU: none: %s\n", t->crash_note);
     } else {
-        fprintf(out, "crashing CPU: %u\n", t->crashing_cpu);
+        fprintf(out, "crashing CPU: %u (from %s)\n", t->crashing_cpu,
+                t->sources.crashing_cpu);
     }
+    fprintf(out, "registers: %s%s\n", t->sources.registers ? "from " : "",
+            t->sources.registers ? t->sources.registers : "none");
     fprintf(out, "panic: %s\n", t->panic_message ? t->panic_message
             : t->log ? "(no \"" KERNEL_TRIAGE_PANIC_PREFIX "\" record)"
                      : "(log unreadable)");
     if (t->have_regs) {
-        fprintf(out, "nip: %016" G_GINT64_MODIFIER "x %s\n"
-                "lr:  %016" G_GINT64_MODIFIER "x %s\n",
+        const KernelTriageCpu *c = t->cpus->pdata[0];    /* crashing */
+        gboolean real_mode = c->frames->len &&
+            g_array_index(c->frames, KernelTriageFrame, 0).real_mode;
+        const char *mode = real_mode ? " (real mode)" : "";
+
+        fprintf(out, "nip: %016" G_GINT64_MODIFIER "x %s%s\n"
+                "lr:  %016" G_GINT64_MODIFIER "x %s%s\n",
                 t->regs[PAPR_PT_NIP],
-                t->nip_symbol ? t->nip_symbol : "",
+                t->nip_symbol ? t->nip_symbol
+                : real_mode ? "outside the kernel: firmware" : "",
+                t->nip_symbol ? mode : "",
                 t->regs[PAPR_PT_LINK],
-                t->link_symbol ? t->link_symbol : "");
+                t->link_symbol ? t->link_symbol : "",
+                t->link_symbol ? mode : "");
         fprintf(out, "registers of CPU %u (its NT_PRSTATUS):",
                 t->crashing_cpu);
         for (unsigned int w = 0; w < PAPR_PT_REGS_WORDS; w++) {
@@ -242,6 +265,7 @@ static void frame_json(JsonBuilder *b, const KernelTriageFrame *f)
         qf_json_add_hex(b, "sp", f->sp);
     }
     qf_json_add_bool(b, "new_stack", f->new_stack);
+    qf_json_add_bool(b, "real_mode", f->real_mode);
     qf_json_add_str(b, "symbol", f->symbol);
     if (f->have_trap) {
         qf_json_add_hex(b, "trap", f->trap);
@@ -280,6 +304,14 @@ void report_triage_json(JsonBuilder *b, const KernelTriage *t,
     g_autofree char *when = crashtime_utc(t);
 
     qf_json_begin_object(b, "triage");
+    qf_json_add_bool(b, "fadump", t->fadump);
+    qf_json_add_bool(b, "crashed", t->crashed);
+    qf_json_add_str(b, "crash_note", t->crash_note);
+    qf_json_begin_object(b, "sources");
+    qf_json_add_str(b, "vmcoreinfo", t->sources.vmcoreinfo);
+    qf_json_add_str(b, "registers", t->sources.registers);
+    qf_json_add_str(b, "crashing_cpu", t->sources.crashing_cpu);
+    json_builder_end_object(b);
     qf_json_add_str(b, "osrelease", t->osrelease);
     if (t->have_crashtime) {
         qf_json_add_int(b, "crashtime", t->crashtime);

@@ -1,5 +1,5 @@
 /*
- * fadump-extract --triage: the crash triage (lib/dump/crash-triage.h) as
+ * fadump-extract --triage: the crash triage (kernel/triage.h) as
  * text, or as the "triage" member of the JSON report.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

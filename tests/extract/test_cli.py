@@ -272,34 +272,110 @@ def triage_checks(top, no_ring_dump):
 
 def guest_triage_checks(top):
     """--triage of guests that never registered fadump (fadump-gen
-    --no-fadump: VMCOREINFO only in the vmcoreinfo_data page at 0x30000,
-    panic_cpu = 1, QEMU 9.1+ notes): the facts and where each came from"""
+    --no-fadump --backtraces: VMCOREINFO only in the vmcoreinfo_data page
+    at 0x30000, panic_cpu at 0x480000 found through kallsyms, QEMU 9.1+
+    notes holding where each vCPU stopped): the same report as with
+    fadump, each fact with where it came from"""
     for variant, args in (("nofadump-le", []), ("nofadump-be", ["--big-endian"])):
         d = os.path.join(top, variant)
-        gen(d, "--no-fadump", "--printk", "6.12", *args)
+        gen(d, "--no-fadump", "--printk", "6.12", "--backtraces", "--crashing-cpu", "2", *args)
         dump = os.path.join(d, "dump.elf")
         r = run("--triage", "--log-lines", "1", dump)
-        order = "big endian" if args else "little endian"
-        check(f"{variant}: --triage without fadump exits 0 with the facts",
+        check(f"{variant}: --triage without fadump exits 0, each fact with its source",
               r.returncode == 0
-              and "VMCOREINFO: vmcoreinfo_data page at 0x30000 (49 pages probed" in r.stdout
-              and f"Byte order: {order} (QEMU notes)" in r.stdout
-              and "Crashed CPU: CPU 1 panicked (panic_cpu in kernel memory, "
-                  "located by kallsyms)" in r.stdout
-              and "CPUs: 4, registers from QEMU's notes, numbered by pr_pid - 1" in r.stdout
-              and "  CPU 1 (panicked)\n" in r.stdout
+              and "(no fadump registration)\n" in r.stdout
+              and "VMCOREINFO: from guest memory: the kernel's vmcoreinfo_data page at "
+                  "0x30000 (49 pages probed)\n" in r.stdout
+              and "crashing CPU: 2 (from panic_cpu in kernel memory (located by "
+                  "kallsyms))\n" in r.stdout
+              and "registers: from QEMU's NT_PRSTATUS notes (where QEMU stopped each "
+                  "vCPU; numbered by pr_pid - 1" in r.stdout
+              and "panic: Fatal exception\n" in r.stdout
               and "Kernel panic - not syncing: Fatal exception" in r.stdout
-              and r.stdout.count("\n  [") == 1,
+              and "backtraces: 4 CPUs" in r.stdout,
               r.stdout + r.stderr)
+        if not args:
+            check(f"{variant}: the crashing CPU's Call Trace as with fadump",
+                  BT_CRASH_TEXT in r.stdout, r.stdout)
+        r = run("--triage", "--json", dump)
+        rep = {}
+        try:
+            rep = json.loads(r.stdout)
+        except ValueError as err:
+            check(f"{variant}: --triage --json is JSON", False, f"{err}: {r.stdout[:200]}")
+        t = rep.get("triage") or {}
+        src = t.get("sources") or {}
+        check(f"{variant}: --json: no fadump (why), crashed on CPU 2, the sources",
+              r.returncode == 0 and rep.get("exit_code") == 0
+              and "no registered dump memory structure" in (rep.get("no_fadump") or "")
+              and t.get("fadump") is False and t.get("crashed") is True
+              and t.get("crash_note") is None and t.get("crashing_cpu") == 2
+              and src.get("vmcoreinfo", "").startswith("guest memory: the kernel's "
+                                                       "vmcoreinfo_data page at 0x30000")
+              and src.get("registers", "").startswith("QEMU's NT_PRSTATUS notes")
+              and src.get("crashing_cpu") == "panic_cpu in kernel memory (located by "
+                                            "kallsyms)"
+              and t.get("osrelease") == "6.12.95"
+              and (t.get("panic") or {}).get("message") == "Fatal exception"
+              and "registration" not in rep and "vmcore" not in rep,
+              r.stdout[:3000] + r.stderr)
+        cpus = t.get("cpus") or []
+        check(f"{variant}: --json: every CPU's backtrace from QEMU's notes, as with fadump",
+              [(c.get("cpu"), c.get("crashing"), c.get("idle")) for c in cpus]
+              == [(2, True, False), (0, False, True), (1, False, True), (3, False, False)]
+              and all([(f.get("kind"), f.get("symbol"), f.get("trap"))
+                       for f in c.get("frames", [])] == want
+                      for c, want in zip(cpus, (BT_CRASH, BT_IDLE, BT_IDLE_IRQ, BT_USER))),
+              json.dumps(cpus)[:2000])
         r = run(dump)
         check(f"{variant}: without --triage still exit 3 (no registration)",
               r.returncode == 3, r.stderr)
-    d = os.path.join(top, "nofadump-le")
+
+    # QEMU stopped the panicking CPU in ibm,os-term: real mode, firmware
+    d = os.path.join(top, "nofadump-os-term")
+    gen(d, "--no-fadump", "--printk", "6.12", "--backtraces", "--crashing-cpu", "2",
+        "--os-term")
+    r = run("--triage", os.path.join(d, "dump.elf"))
+    check("nofadump os-term: nip in firmware, LR's real address symbolised, "
+          "the kernel's frames from r1",
+          r.returncode == 0
+          and "nip: 000000002fff0010 outside the kernel: firmware\n" in r.stdout
+          and "lr:  0000000000038120 crash_fadump+0x120/0x400 (real mode)\n" in r.stdout
+          and "  [c000000000627970] [000000002fff0010] 0x2fff0010 (real mode, outside "
+              "the kernel: firmware)\n"
+              "  [c0000000006279a0] [c000000000038434] ppc_panic_fadump_handler+0x34/0x7c00\n"
+          in r.stdout, r.stdout + r.stderr)
+
+    # panic_cpu -1: a live guest, no CPU panicked
+    d = os.path.join(top, "nofadump-live")
+    gen(d, "--no-fadump", "--printk", "6.12", "--backtraces", "--panic-cpu", "-1")
+    r = run("--triage", "--json", os.path.join(d, "dump.elf"))
+    t = {}
+    try:
+        t = json.loads(r.stdout).get("triage") or {}
+    except ValueError:
+        pass
+    check("nofadump live: no CPU panicked, said plainly; no CPU marked crashing",
+          r.returncode == 0 and t.get("crashed") is False and t.get("crashing_cpu") is None
+          and t.get("crash_note") == "no CPU panicked (panic_cpu = -1 in kernel memory, "
+                                     "located by kallsyms)"
+          and (t.get("sources") or {}).get("crashing_cpu") is None
+          and t.get("registers") is None
+          and len(t.get("cpus") or []) == 4
+          and not any(c.get("crashing") for c in t.get("cpus")),
+          r.stdout[:3000] + r.stderr)
+    r = run("--triage", os.path.join(d, "dump.elf"))
+    check("nofadump live: text says no CPU panicked",
+          r.returncode == 0 and "crashing CPU: none: no CPU panicked (panic_cpu = -1" in r.stdout
+          and "CPU 1 (idle: pseries_lpar_idle):" in r.stdout, r.stdout + r.stderr)
+
+    # a raw image: no notes, so no registers; the rest stands
     r = run("--triage", "--raw-base", "0", os.path.join(d, "ram.raw"))
-    check("nofadump raw: --triage without notes: no registers, reason given",
-          r.returncode == 0 and "CPUs: no registers: QEMU CPU notes: the dump (raw) "
-                                "carries no notes" in r.stdout
-          and "Byte order: little endian (assumed: nothing tells)" in r.stdout,
+    check("nofadump raw: --triage without notes: no registers, no backtraces, the rest",
+          r.returncode == 0 and "registers: none\n" in r.stdout
+          and "backtraces: none (no CPU registers in the dump)" in r.stdout
+          and "kernel: 6.12.95\n" in r.stdout
+          and "crashing CPU: none: no CPU panicked" in r.stdout,
           r.stdout + r.stderr)
 
 

@@ -4,7 +4,8 @@
  *
  *   fadump-gen DIR [--kernel 6.1|6.12] [--big-endian] [--old-layout]
  *              [--printk 6.1|6.12|7.2] [--clobber-boot]
- *              [--crashing-cpu N] [--backtraces]
+ *              [--no-fadump [--panic-cpu N]] [--crashing-cpu N]
+ *              [--backtraces [--os-term]]
  *
  * DIR/dump.elf       QMP dump-guest-memory style ELF
  * DIR/ram.raw        the same memory as a raw image (base 0)
@@ -15,6 +16,11 @@
  *
  * --backtraces lays out every CPU's kernel stack and kallsyms tables
  * (GenParams.backtraces, base-relative kallsyms)
+ *
+ * --no-fadump: a guest that never registered (see below); panic_cpu holds
+ * --panic-cpu N (-1: no CPU panicked), else the --crashing-cpu, else 1;
+ * --os-term: QEMU's note of the crashing CPU as at ibm,os-term
+ * (GenParams.os_term)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -31,6 +37,8 @@ int main(int argc, char **argv)
     const char *dir = NULL;
     g_autofree char *elf = NULL, *raw = NULL, *vmcore = NULL, *fdm = NULL;
     g_autofree char *addr = NULL;
+    gboolean crashing_given = FALSE, panic_given = FALSE;
+    int32_t panic_cpu = -1;
 
     gen_params_default(&p);
     for (int i = 1; i < argc; i++) {
@@ -62,6 +70,13 @@ int main(int argc, char **argv)
             p.panic_cpu = 1;
         } else if (!strcmp(argv[i], "--crashing-cpu") && i + 1 < argc) {
             p.crashing_cpu = (uint32_t)g_ascii_strtoull(argv[++i], NULL, 0);
+            crashing_given = TRUE;
+        } else if (!strcmp(argv[i], "--panic-cpu") && i + 1 < argc) {
+            /* --no-fadump: panic_cpu's value (-1: none panicked) */
+            panic_cpu = (int32_t)g_ascii_strtoll(argv[++i], NULL, 0);
+            panic_given = TRUE;
+        } else if (!strcmp(argv[i], "--os-term")) {
+            p.os_term = TRUE;
         } else if (!strcmp(argv[i], "--backtraces")) {
             p.backtraces = TRUE;
             p.kallsyms = GEN_KALLSYMS_BASE_RELATIVE;
@@ -71,9 +86,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: fadump-gen DIR [--kernel 6.1|6.12] "
                     "[--big-endian] [--old-layout] [--printk 6.1|6.12|7.2] "
                     "[--clobber-boot] [--no-fadump] [--crashing-cpu N] "
-                    "[--backtraces]\n");
+                    "[--panic-cpu N] [--backtraces [--os-term]]\n");
             return 2;
         }
+    }
+    /* without fadump, the crashing CPU is the one panic_cpu names */
+    if (p.no_fadump && (panic_given || crashing_given)) {
+        p.panic_cpu = panic_given ? panic_cpu : (int32_t)p.crashing_cpu;
     }
     if (!dir) {
         fprintf(stderr, "fadump-gen: no DIR\n");

@@ -571,6 +571,19 @@ static uint64_t qemu_note_reg(const GenImage *img, unsigned int cpu,
     /* target/ppc/arch_dump.c ppc_write_elf_prstatus() */
     if (w < 32 || w == 32 || w == 33 || w == 35 || w == 36 || w == 37 ||
         w == 38) {
+        /* with backtraces, where QEMU stopped the vCPU: its stack's */
+        if (img && img->p.backtraces && cpu < 64 &&
+            img->bt_scenario[cpu] != GEN_BT_NONE) {
+            uint64_t v = img->bt_regs[cpu][w];
+
+            if (!img->p.os_term || cpu != img->p.crashing_cpu) {
+                return v;
+            }
+            /* in real mode: MSR_IR, MSR_DR clear; LR a real address */
+            return w == 32 ? GEN_OS_TERM_NIP
+                   : w == 33 ? v & ~0x30ULL
+                   : w == 36 ? v & ~0xc000000000000000ULL : v;
+        }
         return reg_value(img, cpu, w);
     }
     return 0;

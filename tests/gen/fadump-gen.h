@@ -111,7 +111,16 @@ typedef struct GenParams {
      * decrementer interrupt, and in user mode
      */
     gboolean backtraces;
+    /*
+     * With backtraces: QEMU stopped the crashing CPU in the RTAS call
+     * ibm,os-term (its panic notifier, -action panic=pause): its note's
+     * nip in the firmware at GEN_OS_TERM_NIP, MSR_IR and MSR_DR clear, LR
+     * the real address of its kernel LR; r1 still its kernel stack's
+     */
+    gboolean os_term;
 } GenParams;
+
+#define GEN_OS_TERM_NIP     0x2fff0010ULL   /* VOF's RTAS blob, 768 MiB */
 
 /* What CPU i does with backtraces */
 typedef enum GenBtScenario {

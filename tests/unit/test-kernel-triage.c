@@ -3,7 +3,9 @@
  * guests: QEMU ELF dumps of crashed guests of either byte order and
  * header layout, taken after the trigger or during the capture boot
  * (boot memory then only in its fadump copy, which is what must be read),
- * through vmcore_analyse() and kernel memory as /proc/vmcore exports it.
+ * through vmcore_analyse() and kernel memory as /proc/vmcore exports it;
+ * and guests that never registered fadump, through kernel/guest.h's facts
+ * (QEMU's CPU notes, panic_cpu, VMCOREINFO found in memory).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,14 +22,16 @@ typedef struct Triaged {
     GenImage *img;
     char *dir, *path;
     Dump *dump;
-    VmcoreAnalysis *a;
+    VmcoreAnalysis *a;          /* with fadump */
     KernelMem *k;
+    KernelGuestFacts *f;        /* without */
     KernelTriage *t;
 } Triaged;
 
 static void triaged_free(Triaged *x)
 {
     kernel_triage_free(x->t);
+    kernel_guest_facts_free(x->f);
     kernel_mem_free(x->k);
     vmcore_analysis_free(x->a);
     dump_free(x->dump);
@@ -52,6 +56,12 @@ static Triaged *triage(const GenParams *p)
     gen_write_qemu_elf(x->img, x->path, GEN_ELF_QEMU_NEW, p->big_endian, 2);
     x->dump = dump_open(x->path, NULL, &err);
     g_assert_no_error(err);
+    if (p->no_fadump) {
+        x->f = kernel_guest_facts(x->dump, &err);
+        g_assert_no_error(err);
+        x->t = kernel_triage_guest(x->f);
+        return x;
+    }
     x->a = vmcore_analyse(x->dump, NULL, &err);
     g_assert_no_error(err);
     x->k = kernel_mem_new_for_vmcore(x->dump, x->a);
@@ -466,6 +476,158 @@ static void test_no_crashing_cpu(void)
     g_assert_nonnull(x->t->log);
 }
 
+/* A guest without fadump: p as fadump-gen --no-fadump --backtraces */
+static void guest_params(GenParams *p, gboolean be, int32_t panic_cpu)
+{
+    params(p, GEN_LINUX_612, be);
+    p->no_fadump = TRUE;
+    p->no_vmcoreinfo_note = TRUE;
+    p->vmcoreinfo_data_paddr = 0x30000;
+    p->kallsyms = GEN_KALLSYMS_BASE_RELATIVE;
+    p->panic_cpu_sym = TRUE;
+    p->panic_cpu_paddr = 0x480000;
+    p->panic_cpu = panic_cpu;
+    p->backtraces = TRUE;
+}
+
+/*
+ * Without fadump, the same triage: the CPU panic_cpu names is the
+ * crashing one, registers and backtraces from QEMU's notes, each fact's
+ * source said; the facts' log is taken, not read again
+ */
+static void test_guest(void)
+{
+    for (int be = 0; be <= 1; be++) {
+        GenParams p;
+        g_autoptr(Triaged) x = NULL;
+        const KernelTriage *t;
+
+        guest_params(&p, be, 2);
+        x = triage(&p);
+        t = x->t;
+        g_assert_false(t->fadump);
+        g_assert_true(t->crashed);
+        g_assert_null(t->crash_note);
+        g_assert_cmpuint(t->crashing_cpu, ==, 2);
+        g_assert_cmpstr(t->sources.crashing_cpu, ==,
+                        "panic_cpu in kernel memory (located by kallsyms)");
+        g_assert_true(g_str_has_prefix(t->sources.vmcoreinfo,
+                                       "guest memory: the kernel's "
+                                       "vmcoreinfo_data page at 0x30000"));
+        g_assert_true(g_str_has_prefix(t->sources.registers,
+                                       "QEMU's NT_PRSTATUS notes"));
+        g_assert_cmpstr(t->osrelease, ==, "6.12.95");
+        g_assert_true(t->have_regs);
+        /* QEMU writes the GPRs, nip, msr, ctr, link, xer, ccr */
+        g_assert_cmpmem(t->regs, 34 * 8, x->img->bt_regs[2], 34 * 8);
+        g_assert_cmphex(t->regs[PAPR_PT_LINK], ==,
+                        x->img->bt_regs[2][PAPR_PT_LINK]);
+        g_assert_cmpstr(t->nip_symbol, ==, crash_symbols[0]);
+        g_assert_cmpstr(t->link_symbol, ==, crash_symbols[1]);
+        g_assert_null(x->f->log);
+        g_assert_nonnull(t->log);
+        g_assert_cmpstr(t->panic_message, ==, "Fatal exception");
+        g_assert_null(t->symbols_error);
+        g_assert_cmpuint(t->cpus->len, ==, 4);
+        g_assert_cmpuint(((KernelTriageCpu *)t->cpus->pdata[0])->cpu, ==, 2);
+        for (uint32_t cpu = 0; cpu < 4; cpu++) {
+            const KernelTriageCpu *c = triage_cpu(t, cpu);
+
+            g_assert_cmpint(c->crashing, ==, cpu == 2);
+            check_frames(c, x->img->bt_expected[cpu]);
+        }
+        check_symbols(triage_cpu(t, 2), crash_symbols);
+        check_symbols(triage_cpu(t, 0), idle_symbols);
+        check_symbols(triage_cpu(t, 1), idle_irq_symbols);
+    }
+}
+
+/* A live guest: no CPU panicked, said so; nobody's registers singled out */
+static void test_guest_live(void)
+{
+    GenParams p;
+    g_autoptr(Triaged) x = NULL;
+
+    guest_params(&p, FALSE, -1);
+    x = triage(&p);
+    g_assert_false(x->t->fadump);
+    g_assert_false(x->t->crashed);
+    g_assert_cmphex(x->t->crashing_cpu, ==, PAPR_FDH_CPU_UNKNOWN);
+    g_assert_null(x->t->sources.crashing_cpu);
+    g_assert_cmpstr(x->t->crash_note, ==, "no CPU panicked (panic_cpu = -1 "
+                    "in kernel memory, located by kallsyms)");
+    g_assert_false(x->t->have_regs);
+    g_assert_null(x->t->nip_symbol);
+    g_assert_cmpuint(x->t->cpus->len, ==, 4);
+    for (guint i = 0; i < 4; i++) {
+        const KernelTriageCpu *c = x->t->cpus->pdata[i];
+
+        g_assert_cmpuint(c->cpu, ==, i);
+        g_assert_false(c->crashing);
+        check_frames(c, x->img->bt_expected[i]);
+    }
+}
+
+/*
+ * QEMU stopped the panicking CPU in ibm,os-term: its nip in the firmware,
+ * in real mode, LR a real address; the backtrace goes on from r1
+ */
+static void test_guest_os_term(void)
+{
+    GenParams p;
+    g_autoptr(Triaged) x = NULL;
+    const KernelTriageCpu *c;
+
+    guest_params(&p, FALSE, 2);
+    p.os_term = TRUE;
+    x = triage(&p);
+    g_assert_true(x->t->have_regs);
+    g_assert_cmphex(x->t->regs[PAPR_PT_NIP], ==, GEN_OS_TERM_NIP);
+    g_assert_null(x->t->nip_symbol);
+    g_assert_cmpstr(x->t->link_symbol, ==, crash_symbols[1]);
+    c = triage_cpu(x->t, 2);
+    g_assert_true(c->crashing);
+    g_assert_cmpint(frame(c, 0)->kind, ==, KERNEL_UNWIND_PC);
+    g_assert_true(frame(c, 0)->real_mode);
+    g_assert_null(frame(c, 0)->symbol);
+    g_assert_cmphex(frame(c, 0)->pc, ==, GEN_OS_TERM_NIP);
+    /* no LR frame: a real address is not the kernel's return address */
+    g_assert_cmpint(frame(c, 1)->kind, ==, KERNEL_UNWIND_CALL);
+    for (guint i = 1; i < c->frames->len; i++) {
+        g_assert_false(frame(c, i)->real_mode);
+        g_assert_cmpstr(frame(c, i)->symbol, ==, crash_symbols[i + 1]);
+    }
+    /* crash_symbols less the LR, its NULL the user frame's */
+    g_assert_cmpuint(c->frames->len, ==, G_N_ELEMENTS(crash_symbols) - 1);
+    g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_USER);
+}
+
+/* A real-mode pc inside the kernel's text is symbolised as the kernel's */
+static void test_real_mode_kernel_pc(void)
+{
+    GenParams p;
+    g_autoptr(Triaged) x = NULL;
+    g_autoptr(KernelTriageCpu) c = NULL;
+    KernelUnwindParams up;
+    uint64_t regs[PAPR_PT_REGS_WORDS];
+
+    guest_params(&p, TRUE, 2);
+    x = triage(&p);
+    memcpy(regs, x->img->bt_regs[2], sizeof(regs));
+    regs[PAPR_PT_NIP] &= ~0xc000000000000000ULL;
+    regs[PAPR_PT_MSR] &= ~(KERNEL_TRIAGE_MSR_IR | 0x10);
+    kernel_unwind_params_for_release(&up, "6.12.95", TRUE);
+    c = kernel_triage_cpu_new(x->f->k, x->f->ks, &up, 2, regs);
+    g_assert_true(frame(c, 0)->real_mode);
+    g_assert_cmpstr(frame(c, 0)->symbol, ==, crash_symbols[0]);
+    /* with MSR_IR set, the same low pc is no kernel address */
+    regs[PAPR_PT_MSR] |= KERNEL_TRIAGE_MSR_IR;
+    g_clear_pointer(&c, kernel_triage_cpu_free);
+    c = kernel_triage_cpu_new(x->f->k, x->f->ks, &up, 2, regs);
+    g_assert_false(frame(c, 0)->real_mode);
+    g_assert_null(frame(c, 0)->symbol);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -484,5 +646,10 @@ int main(int argc, char **argv)
     g_test_add_func("/crash-triage/backtraces-no-symbols",
                     test_backtraces_no_symbols);
     g_test_add_func("/crash-triage/idle-symbol", test_idle_symbol);
+    g_test_add_func("/crash-triage/guest", test_guest);
+    g_test_add_func("/crash-triage/guest-live", test_guest_live);
+    g_test_add_func("/crash-triage/guest-os-term", test_guest_os_term);
+    g_test_add_func("/crash-triage/real-mode-kernel-pc",
+                    test_real_mode_kernel_pc);
     return g_test_run();
 }

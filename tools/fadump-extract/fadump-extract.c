@@ -23,7 +23,6 @@
 #include "dump/kdump-format.h"
 #include "vmcore/kdump-writer.h"
 #include "report/triage.h"
-#include "report/guest.h"
 #include "kernel/vmcore-mem.h"
 #include "vmcore/validate.h"
 #include "vmcore/elf-writer.h"
@@ -155,6 +154,13 @@ static int usage_error(GOptionContext *ctx, const char *msg)
     return EXIT_USAGE;
 }
 
+/* --log-lines, or its default */
+static unsigned int log_lines(const Options *o)
+{
+    return o->log_lines < 0 ? REPORT_TRIAGE_LOG_LINES
+                            : (unsigned int)o->log_lines;
+}
+
 static int finish(ReportExtract *r, const Options *o, int code,
                   GError *err)
 {
@@ -234,6 +240,8 @@ int main(int argc, char **argv)
     g_autoptr(VmcoreAnalysis) analysis = NULL;
     g_autoptr(VmcoreValidation) validation = NULL;
     g_autoptr(KernelMem) kmem = NULL;
+    g_autoptr(KernelGuestFacts) facts = NULL;
+    g_autofree char *no_fadump = NULL;
     g_autoptr(KernelTriage) triage = NULL;
     g_auto(DumpQmpInfo) qinfo = { 0 };
     g_autofree char *qmp_input = NULL;
@@ -342,31 +350,37 @@ int main(int argc, char **argv)
     aopts.progress_data = &meter;
     analysis = vmcore_analyse(dump, &aopts, &err);
     qf_progress_end(&meter);
-    if (!analysis && o.triage && text && !o.json && !o.output && !o.validate &&
+    if (!analysis && o.triage && !o.output && !o.validate &&
         g_error_matches(err, QF_ERROR, QF_ERROR_NOT_FOUND)) {
         /* no fadump registration: triage from the guest's own memory */
         g_autoptr(GError) gerr = NULL;
-        g_autoptr(KernelGuestFacts) facts = kernel_guest_facts(dump, &gerr);
 
-        if (facts) {
-            report_guest_facts_text(facts, o.log_lines < 0
-                                    ? REPORT_TRIAGE_LOG_LINES
-                                    : (unsigned int)o.log_lines, text);
-            return finish(&r, &o, EXIT_OK, NULL);
+        facts = kernel_guest_facts(dump, &gerr);
+        if (!facts) {
+            g_prefix_error(&err, "%s: ", gerr->message);
         }
-        g_prefix_error(&err, "%s: ", gerr->message);
     }
-    if (!analysis) {
+    if (!analysis && !facts) {
         g_prefix_error(&err, "%s: ", input);
         return finish(&r, &o, EXIT_INPUT, err);
+    }
+    if (facts) {
+        r.no_fadump = no_fadump = g_strdup(err->message);
+        g_clear_error(&err);
+        triage = kernel_triage_guest(facts);
+        r.triage = triage;
+        r.log_lines = log_lines(&o);
+        if (text) {
+            report_triage_text(triage, r.log_lines, text);
+        }
+        return finish(&r, &o, EXIT_OK, NULL);
     }
     r.analysis = analysis;
     if (o.triage) {
         kmem = kernel_mem_new_for_vmcore(dump, analysis);
         triage = kernel_triage(kmem, analysis);
         r.triage = triage;
-        r.log_lines = o.log_lines < 0 ? REPORT_TRIAGE_LOG_LINES
-                                      : (unsigned int)o.log_lines;
+        r.log_lines = log_lines(&o);
         if (text) {
             report_triage_text(triage, r.log_lines, text);
         }
