@@ -182,9 +182,9 @@ typedef struct TriageCpuRegs {
 
 G_STATIC_ASSERT(ELFCORE_PRSTATUS_REG_WORDS == PAPR_PT_REGS_WORDS);
 
-/* Every CPU's backtrace, the crashing CPU's first */
-static void triage_cpus(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
-                        const TriageCpuRegs *cpus, guint n)
+/* Every CPU's backtrace, in the order of @cpus */
+static void triage_unwind(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
+                          const TriageCpuRegs *cpus, guint n)
 {
     KernelUnwindParams params;
 
@@ -192,27 +192,53 @@ static void triage_cpus(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
                                      kernel_mem_big_endian(k));
     t->cpus = g_ptr_array_new_with_free_func(
         (GDestroyNotify)kernel_triage_cpu_free);
-    for (int pass = 0; pass < 2; pass++) {
-        for (guint i = 0; i < n; i++) {
-            gboolean crashing = cpus[i].cpu == t->crashing_cpu;
-            KernelTriageCpu *c;
-
-            if (crashing != !pass) {
-                continue;
-            }
-            c = kernel_triage_cpu_new(k, ks, &params, cpus[i].cpu,
-                                      cpus[i].regs);
-            c->crashing = crashing;
-            g_ptr_array_add(t->cpus, c);
-        }
+    for (guint i = 0; i < n; i++) {
+        g_ptr_array_add(t->cpus, kernel_triage_cpu_new(k, ks, &params,
+                                                       cpus[i].cpu,
+                                                       cpus[i].regs));
     }
 }
 
 /*
- * What both sources share, once the crash facts, the log and (when
- * there are registers) kallsyms are set: VMCOREINFO's release and crash
- * time, the crashing CPU's registers and their symbols, the panic in the
- * log, every CPU's backtrace
+ * With t->crashing_cpu decided: that CPU marked and moved first, its
+ * registers and their symbols
+ */
+static void triage_crashing(KernelTriage *t, KernelKallsyms *ks,
+                            const TriageCpuRegs *cpus, guint n)
+{
+    KernelTriageCpu *c = NULL;
+    uint64_t link;
+
+    for (guint i = 0; i < n && !t->have_regs; i++) {
+        if (cpus[i].cpu == t->crashing_cpu) {
+            t->have_regs = TRUE;
+            memcpy(t->regs, cpus[i].regs, sizeof(t->regs));
+            c = g_ptr_array_steal_index(t->cpus, i);
+            c->crashing = TRUE;
+            g_ptr_array_insert(t->cpus, 0, c);
+        }
+    }
+    if (!c || !ks) {
+        return;
+    }
+    /* as its backtrace has it (a real-mode nip: see there) */
+    if (c->frames->len) {
+        t->nip_symbol = g_strdup(g_array_index(c->frames, KernelTriageFrame,
+                                               0).symbol);
+    }
+    /* in real mode, LR too holds a real address */
+    link = t->regs[PAPR_PT_LINK];
+    if (!(t->regs[PAPR_PT_MSR] & KERNEL_TRIAGE_MSR_IR) &&
+        link < KERNEL_PAGE_OFFSET) {
+        link |= KERNEL_PAGE_OFFSET;
+    }
+    t->link_symbol = kernel_kallsyms_symbolize(ks, link);
+}
+
+/*
+ * What both sources share, once the log and (when there are registers)
+ * kallsyms are set: VMCOREINFO's release and crash time, the panic in
+ * the log, every CPU's backtrace
  */
 static void triage_common(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
                           const char *vmcoreinfo,
@@ -228,32 +254,8 @@ static void triage_common(KernelTriage *t, KernelMem *k, KernelKallsyms *ks,
         t->have_crashtime = TRUE;
         t->crashtime = (gint64)secs;
     }
-    for (guint i = 0; i < n; i++) {
-        if (cpus[i].cpu == t->crashing_cpu) {
-            t->have_regs = TRUE;
-            memcpy(t->regs, cpus[i].regs, sizeof(t->regs));
-        }
-    }
     kernel_triage_find_panic(t);
-    triage_cpus(t, k, ks, cpus, n);
-    if (t->have_regs && ks) {
-        const KernelTriageCpu *c = t->cpus->pdata[0];   /* the crashing */
-
-        /* as its backtrace has it (a real-mode nip: see there) */
-        if (c->frames->len) {
-            t->nip_symbol = g_strdup(g_array_index(c->frames,
-                                                   KernelTriageFrame,
-                                                   0).symbol);
-        }
-        uint64_t link = t->regs[PAPR_PT_LINK];
-
-        /* in real mode, LR too holds a real address */
-        if (!(t->regs[PAPR_PT_MSR] & KERNEL_TRIAGE_MSR_IR) &&
-            link < KERNEL_PAGE_OFFSET) {
-            link |= KERNEL_PAGE_OFFSET;
-        }
-        t->link_symbol = kernel_kallsyms_symbolize(ks, link);
-    }
+    triage_unwind(t, k, ks, cpus, n);
 }
 
 KernelTriage *kernel_triage(KernelMem *k, const VmcoreAnalysis *a)
@@ -301,6 +303,7 @@ KernelTriage *kernel_triage(KernelMem *k, const VmcoreAnalysis *a)
         }
     }
     triage_common(t, k, ks, a->vmcoreinfo, cpus, a->cpu_notes->len);
+    triage_crashing(t, ks, cpus, a->cpu_notes->len);
     return t;
 }
 
@@ -312,6 +315,84 @@ static char *guest_vmcoreinfo_source(const KernelVmcoreinfoFound *v)
                            v->form == KERNEL_VMCOREINFO_NOTE
                            ? "VMCOREINFO note" : "vmcoreinfo_data page",
                            v->paddr, v->pages_probed);
+}
+
+/* Functions only a panicking CPU has on its stack (kernel/panic.c) */
+static const char *const panic_functions[] = { "panic", "vpanic" };
+
+/*
+ * The CPU whose backtrace is in panic(): its number, or -1 for none,
+ * -2 for more than one
+ */
+static gint64 cpu_in_panic(const KernelTriage *t)
+{
+    gint64 found = -1;
+
+    for (guint i = 0; i < t->cpus->len; i++) {
+        const KernelTriageCpu *c = t->cpus->pdata[i];
+
+        for (guint j = 0; j < c->frames->len; j++) {
+            const char *sym = g_array_index(c->frames, KernelTriageFrame,
+                                            j).symbol;
+            size_t len = sym ? strcspn(sym, "+") : 0;
+            gboolean in_panic = FALSE;
+
+            for (size_t f = 0; f < G_N_ELEMENTS(panic_functions); f++) {
+                in_panic |= len == strlen(panic_functions[f]) &&
+                            !strncmp(sym, panic_functions[f], len);
+            }
+            if (in_panic) {
+                if (found >= 0) {
+                    return -2;
+                }
+                found = c->cpu;
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+/*
+ * Which CPU crashed, from the kernel's own state: panic_cpu in kernel
+ * memory when it can be located (it also says when none panicked); else
+ * the one CPU with panic() on its stack; else the log's panic report;
+ * none when the log has no panic and no CPU is in panic()
+ */
+static void guest_crashing_cpu(KernelTriage *t, const KernelGuestFacts *f)
+{
+    const KernelPanicCpu *p = &f->panic_cpu;
+    gint64 stack = cpu_in_panic(t);
+
+    t->crashing_cpu = PAPR_FDH_CPU_UNKNOWN;
+    if (f->have_panic_cpu && p->addr_source && !p->panicked) {
+        t->crash_note = kernel_panic_cpu_describe(p);
+    } else if (f->have_panic_cpu && p->addr_source) {
+        t->crashing_cpu = p->cpu;
+        t->sources.crashing_cpu = g_strdup_printf(
+            "panic_cpu in kernel memory (located by %s)", p->addr_source);
+    } else if (stack >= 0) {
+        t->crashing_cpu = (uint32_t)stack;
+        t->sources.crashing_cpu = g_strdup_printf(
+            "its stack, the only one in panic()%s",
+            !f->have_panic_cpu ? ""
+            : p->cpu == stack ? "; the log's CPU: line of the panic agrees"
+            : "; the log's CPU: line of the panic names another CPU");
+    } else if (f->have_panic_cpu) {
+        t->crashing_cpu = p->cpu;
+        t->sources.crashing_cpu = g_strdup(p->source);
+    } else if (t->log && t->panic < 0 && stack == -1 && t->cpus->len &&
+               f->ks) {
+        t->crash_note = g_strdup_printf("no CPU panicked: no panic in the "
+                                        "log and no CPU in panic() (%s)",
+                                        f->panic_cpu_error->message);
+    } else {
+        t->crash_note = g_strdup_printf("unknown whether a CPU panicked: %s",
+                                        f->panic_cpu_error
+                                        ? f->panic_cpu_error->message
+                                        : "several CPUs are in panic()");
+    }
+    t->crashed = t->crashing_cpu != PAPR_FDH_CPU_UNKNOWN;
 }
 
 KernelTriage *kernel_triage_guest(KernelGuestFacts *f)
@@ -332,20 +413,6 @@ KernelTriage *kernel_triage_guest(KernelGuestFacts *f)
 
         cpus[i] = (TriageCpuRegs){ .cpu = r->cpu, .regs = r->regs };
     }
-    t->crashing_cpu = PAPR_FDH_CPU_UNKNOWN;
-    if (f->have_panic_cpu && f->panic_cpu.panicked) {
-        t->crashed = TRUE;
-        t->crashing_cpu = f->panic_cpu.cpu;
-        t->sources.crashing_cpu = f->panic_cpu.addr_source
-            ? g_strdup_printf("panic_cpu in kernel memory (located by %s)",
-                              f->panic_cpu.addr_source)
-            : g_strdup(f->panic_cpu.source);
-    } else if (f->have_panic_cpu) {
-        t->crash_note = kernel_panic_cpu_describe(&f->panic_cpu);
-    } else {
-        t->crash_note = g_strdup_printf("unknown whether a CPU panicked: %s",
-                                        f->panic_cpu_error->message);
-    }
     kernel_mem_check_vmcoreinfo(f->vmcoreinfo.text, &t->kernel_offset, NULL);
     t->log = g_steal_pointer(&f->log);
     if (!t->log) {
@@ -355,5 +422,7 @@ KernelTriage *kernel_triage_guest(KernelGuestFacts *f)
         t->symbols_error = g_strdup(f->kallsyms_error->message);
     }
     triage_common(t, f->k, f->ks, f->vmcoreinfo.text, cpus, n);
+    guest_crashing_cpu(t, f);
+    triage_crashing(t, f->ks, cpus, n);
     return t;
 }

@@ -628,6 +628,65 @@ static void test_real_mode_kernel_pc(void)
     g_assert_null(frame(c, 0)->symbol);
 }
 
+/* The texts of a live guest's log: no Oops, no panic */
+static const char *const live_tail[] = {
+    "random: crng init done",
+    "Run /init as init process",
+    NULL,
+};
+
+/*
+ * panic_cpu not locatable (no CONFIG_KALLSYMS_ALL, as the test guests'
+ * kernels): the one CPU with panic() on its stack crashed, and the log's
+ * panic report agrees; with no panic in the log and no CPU in panic(),
+ * none panicked; without kallsyms the stacks cannot tell
+ */
+static void test_guest_crashing_from_stacks(void)
+{
+    for (int v = 0; v < 3; v++) {
+        GenParams p;
+        g_autoptr(Triaged) x = NULL;
+
+        guest_params(&p, v == 1, -1);
+        p.panic_cpu_sym = FALSE;
+        if (v == 1) {
+            p.crashing_cpu = 0xffffffff;
+            p.printk_tail = live_tail;
+        } else if (v == 2) {
+            p.crashing_cpu = 0xffffffff;
+            p.printk_tail = live_tail;
+            p.kallsyms = GEN_KALLSYMS_NONE;
+        }
+        x = triage(&p);
+        /* panic_cpu not read from memory (v 0: the log's CPU line) */
+        g_assert_cmpint(x->f->have_panic_cpu, ==, v == 0);
+        g_assert_null(x->f->panic_cpu.addr_source);
+        if (v == 0) {
+            g_assert_true(x->t->crashed);
+            g_assert_cmpuint(x->t->crashing_cpu, ==, 2);
+            g_assert_cmpstr(x->t->sources.crashing_cpu, ==,
+                            "its stack, the only one in panic(); the log's "
+                            "CPU: line of the panic agrees");
+            g_assert_true(x->t->have_regs);
+            g_assert_true(((KernelTriageCpu *)x->t->cpus->pdata[0])->crashing);
+            g_assert_cmpuint(((KernelTriageCpu *)x->t->cpus->pdata[0])->cpu,
+                             ==, 2);
+            continue;
+        }
+        g_assert_false(x->t->crashed);
+        g_assert_cmphex(x->t->crashing_cpu, ==, PAPR_FDH_CPU_UNKNOWN);
+        g_assert_false(x->t->have_regs);
+        g_assert_cmpint(x->t->panic, ==, -1);
+        g_assert_true(g_str_has_prefix(x->t->crash_note, v == 1
+                                       ? "no CPU panicked: no panic in the "
+                                         "log and no CPU in panic() ("
+                                       : "unknown whether a CPU panicked: "));
+        for (guint i = 0; i < x->t->cpus->len; i++) {
+            g_assert_false(((KernelTriageCpu *)x->t->cpus->pdata[i])->crashing);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -649,6 +708,8 @@ int main(int argc, char **argv)
     g_test_add_func("/crash-triage/guest", test_guest);
     g_test_add_func("/crash-triage/guest-live", test_guest_live);
     g_test_add_func("/crash-triage/guest-os-term", test_guest_os_term);
+    g_test_add_func("/crash-triage/guest-crashing-from-stacks",
+                    test_guest_crashing_from_stacks);
     g_test_add_func("/crash-triage/real-mode-kernel-pc",
                     test_real_mode_kernel_pc);
     return g_test_run();
