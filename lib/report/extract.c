@@ -70,6 +70,7 @@ static void registration_json(JsonBuilder *b, const VmcoreAnalysis *a)
                                                    i).addr);
         }
         json_builder_end_array(b);
+        qf_json_add_u64(b, "scanned_bytes", a->scanned);
     }
     report_fdm_json_members(b, fdm);
     qf_json_begin_array(b, "boot_regions");
@@ -380,7 +381,8 @@ void report_analysis_text(const ReportExtract *r, FILE *out)
         fprintf(out, "registration: at 0x%" G_GINT64_MODIFIER "x (%s",
                 a->fdm_addr, vmcore_fdm_origin_name(a->origin));
         if (a->candidates) {
-            fprintf(out, ", %u found", a->candidates->len);
+            fprintf(out, ", %u found in %" G_GUINT64_FORMAT " MiB scanned",
+                    a->candidates->len, a->scanned >> 20);
         }
         fprintf(out, ")");
     }

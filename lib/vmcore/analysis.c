@@ -35,6 +35,8 @@ const char *vmcore_fdm_origin_name(VmcoreFdmOrigin origin)
         return "address";
     case VMCORE_FDM_FROM_DTB:
         return "dtb";
+    case VMCORE_FDM_FROM_SCAN_LOW:
+        return "scan-low";
     case VMCORE_FDM_FROM_SCAN:
         return "scan";
     }
@@ -67,6 +69,83 @@ static GBytes *read_bytes(Dump *dump, uint64_t addr, uint64_t len,
     return g_bytes_new_take(g_steal_pointer(&buf), len);
 }
 
+/*
+ * The structure found at @addr in boot memory, as the platform copied it
+ * at the crash: a candidate when it decodes (it must agree)
+ */
+static void add_boot_copy(VmcoreAnalysis *a, Dump *dump, uint64_t addr)
+{
+    const VmcoreRegistration *reg =
+        &g_array_index(a->candidates, VmcoreFdmCandidate, 0).reg;
+
+    for (unsigned int i = 0; i < reg->n_boot; i++) {
+        const VmcoreBootRegion *b = &reg->boot[i];
+        VmcoreFdmCandidate c = { .addr = b->destination +
+                                 (addr - b->source) };
+        PaprFdm fdm;
+
+        if (addr < b->source || addr - b->source >= b->length) {
+            continue;
+        }
+        if (vmcore_fdm_read_at(dump, c.addr, &fdm, NULL) &&
+            vmcore_registration_from_fdm(&fdm, &c.reg, NULL)) {
+            c.fdh_known = TRUE;     /* the same header, if it agrees */
+            g_array_append_val(a->candidates, c);
+        }
+        return;
+    }
+}
+
+/*
+ * Where the kernel keeps its registration first (the kernel image, at the
+ * start of RAM: @opts' kernel_window), stopping at the first with a known
+ * crash-info header, and its boot memory copy; only when there is none,
+ * the rest of RAM (no registration at all, or a capture boot whose
+ * kernel image window holds neither)
+ */
+static gboolean scan_registrations(VmcoreAnalysis *a, Dump *dump,
+                                   const VmcoreAnalyseOptions *opts,
+                                   GError **error)
+{
+    VmcoreScanOptions so = {
+        .end = opts->kernel_window ? opts->kernel_window
+                                   : VMCORE_KERNEL_IMAGE_WINDOW,
+        .stop_at_known = TRUE,
+        .progress = opts->progress,
+        .progress_data = opts->progress_data,
+    };
+    g_autoptr(GArray) rest = NULL;
+    const VmcoreFdmCandidate *last;
+    uint64_t n;
+
+    a->origin = VMCORE_FDM_FROM_SCAN_LOW;
+    if (!vmcore_fdm_scan(dump, &so, &a->candidates, &a->scanned, error)) {
+        return FALSE;
+    }
+    last = a->candidates->len ? &g_array_index(a->candidates,
+                                               VmcoreFdmCandidate,
+                                               a->candidates->len - 1)
+                              : NULL;
+    if (last && last->fdh_known) {
+        add_boot_copy(a, dump, last->addr);
+        return TRUE;
+    }
+    a->origin = VMCORE_FDM_FROM_SCAN;
+    so.start = so.end;
+    so.end = 0;
+    so.stop_at_known = FALSE;
+    if (!vmcore_fdm_scan(dump, &so, &rest, &n, error)) {
+        return FALSE;
+    }
+    a->scanned += n;
+    for (guint i = 0; i < rest->len &&
+         a->candidates->len < VMCORE_SCAN_MAX_CANDIDATES; i++) {
+        g_array_append_val(a->candidates,
+                           g_array_index(rest, VmcoreFdmCandidate, i));
+    }
+    return TRUE;
+}
+
 static gboolean find_registration(VmcoreAnalysis *a, Dump *dump,
                                   const VmcoreAnalyseOptions *opts,
                                   GError **error)
@@ -91,9 +170,7 @@ static gboolean find_registration(VmcoreAnalysis *a, Dump *dump,
         }
         return TRUE;
     }
-    a->origin = VMCORE_FDM_FROM_SCAN;
-    if (!vmcore_fdm_scan(dump, opts->progress, opts->progress_data,
-                         &a->candidates, error)) {
+    if (!scan_registrations(a, dump, opts, error)) {
         g_prefix_error(error, "scanning for the dump memory structure: ");
         return FALSE;
     }

@@ -29,7 +29,10 @@
 typedef enum VmcoreFdmOrigin {
     VMCORE_FDM_FROM_ADDRESS,    /* the caller gave its address */
     VMCORE_FDM_FROM_DTB,        /* a device tree's ibm,kernel-dump */
-    VMCORE_FDM_FROM_SCAN,       /* found by scanning guest memory */
+    VMCORE_FDM_FROM_SCAN_LOW,   /* found by scanning the start of RAM,
+                                   where the kernel image is
+                                   (VMCORE_KERNEL_IMAGE_WINDOW) */
+    VMCORE_FDM_FROM_SCAN,       /* ... not there: all guest memory */
 } VmcoreFdmOrigin;
 
 typedef struct VmcoreAnalyseOptions {
@@ -37,14 +40,19 @@ typedef struct VmcoreAnalyseOptions {
     uint64_t fdm_addr;
     const DtKernelDump *dtb;   /* NULL, or the capture boot's tree */
     uint64_t page_size;         /* 0: VMCOREINFO's PAGESIZE= */
+    uint64_t kernel_window;     /* 0: VMCORE_KERNEL_IMAGE_WINDOW */
     QfProgressFunc progress;    /* (nullable) scanning guest memory */
     gpointer progress_data;
 } VmcoreAnalyseOptions;
 
 typedef struct VmcoreAnalysis {
     VmcoreFdmOrigin origin;
-    uint64_t fdm_addr;          /* ADDRESS, SCAN: where it was read */
-    GArray *candidates;         /* SCAN: VmcoreFdmCandidate found */
+    uint64_t fdm_addr;          /* but DTB: where it was read */
+    GArray *candidates;         /* SCAN_LOW, SCAN: VmcoreFdmCandidate
+                                   found (SCAN_LOW: the first with a known
+                                   crash-info header, and its boot memory
+                                   copy) */
+    uint64_t scanned;           /* SCAN_LOW, SCAN: RAM bytes scanned */
     VmcoreRegistration reg;
     uint64_t cpu_state_size;    /* C, H as used for the reserved area */
     uint64_t hpte_size;
@@ -84,7 +92,7 @@ VmcoreAnalysis *vmcore_analyse(Dump *dump,
 void vmcore_analysis_free(VmcoreAnalysis *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmcoreAnalysis, vmcore_analysis_free)
 
-/* "address", "dtb", "scan" */
+/* "address", "dtb", "scan-low", "scan" */
 const char *vmcore_fdm_origin_name(VmcoreFdmOrigin origin);
 
 #endif /* VMCORE_ANALYSIS_H */

@@ -64,10 +64,48 @@ static gboolean candidate(Dump *dump, const DumpMemRange *ram,
            vmcore_registration_plausible(reg, ram, n_ram, error);
 }
 
-gboolean vmcore_fdm_scan(Dump *dump, QfProgressFunc progress,
-                         gpointer progress_data, GArray **ret,
-                         GError **error)
+/* The first word of a structure: version 1, 3 to 10 sections ... */
+static gboolean fdm_start(const uint8_t *p)
 {
+    uint64_t w = qf_be64(p);
+
+    /* ... the first at offset 40 */
+    return (w >> 32) == PAPR_FDM_FORMAT_VERSION &&
+           ((w >> 16) & 0xffff) >= 3 &&
+           ((w >> 16) & 0xffff) <= PAPR_FDM_MAX_SECTIONS &&
+           qf_be32(p + 8) == PAPR_FDM_HEADER_SIZE;
+}
+
+/*
+ * The next offset >= @off, 8-byte aligned from @buf, before @lim, where a
+ * structure may start: its byte 11 is 40 (the first section's offset, big
+ * endian), which memchr() finds fast in zeroed and in random memory alike
+ */
+static uint64_t next_start(const uint8_t *buf, uint64_t off, uint64_t lim,
+                           uint64_t len)
+{
+    while (off < lim && off + PAPR_FDM_HEADER_SIZE <= len) {
+        const uint8_t *q = memchr(buf + off + 11, PAPR_FDM_HEADER_SIZE,
+                                  MIN(lim, len - PAPR_FDM_HEADER_SIZE + 1) -
+                                  off);
+        uint64_t at;
+
+        if (!q) {
+            break;
+        }
+        at = (uint64_t)(q - buf) - 11;
+        if (at % 8 == 0 && fdm_start(buf + at)) {
+            return at;
+        }
+        off = at + 1;
+    }
+    return UINT64_MAX;
+}
+
+gboolean vmcore_fdm_scan(Dump *dump, const VmcoreScanOptions *opts,
+                         GArray **ret, uint64_t *scanned, GError **error)
+{
+    static const VmcoreScanOptions all = { 0 };
     size_t n_ram;
     g_autofree DumpMemRange *ram = dump_ram_map(dump, &n_ram);
     g_autofree uint8_t *buf = g_malloc(SCAN_CHUNK + FDM_FULL_SIZE);
@@ -76,42 +114,46 @@ gboolean vmcore_fdm_scan(Dump *dump, QfProgressFunc progress,
     g_autoptr(GError) rejected = NULL;    /* the first one's reason */
     uint64_t rejected_addr = 0;
     uint64_t total = 0, done = 0;
+    uint64_t w_start, w_end;
+    gboolean stop = FALSE;
 
+    opts = opts ? opts : &all;
+    w_start = opts->start;
+    w_end = opts->end ? opts->end : UINT64_MAX;
     for (size_t r = 0; r < n_ram; r++) {
-        total += ram[r].size;
+        uint64_t lo = MAX(ram[r].paddr, w_start);
+        uint64_t hi = MIN(ram[r].paddr + ram[r].size, w_end);
+
+        total += hi > lo ? hi - lo : 0;
     }
-    for (size_t r = 0; r < n_ram; r++) {
-        uint64_t base = (ram[r].paddr + 7) & ~(uint64_t)7;
-        uint64_t end = ram[r].paddr + ram[r].size;
+    for (size_t r = 0; r < n_ram && !stop; r++) {
+        uint64_t base = (MAX(ram[r].paddr, w_start) + 7) & ~(uint64_t)7;
+        uint64_t end = MIN(ram[r].paddr + ram[r].size, w_end);
+        /* what the RAM range holds beyond the window, for a structure */
+        uint64_t avail_end = ram[r].paddr + ram[r].size;
 
-        while (base < end && found->len < VMCORE_SCAN_MAX_CANDIDATES) {
+        while (base < end && !stop) {
             /* Scan SCAN_CHUNK starts; read enough after for a structure */
             uint64_t step = MIN((uint64_t)SCAN_CHUNK, end - base);
-            uint64_t len = MIN(step + FDM_FULL_SIZE, end - base);
+            uint64_t len = MIN(step + FDM_FULL_SIZE, avail_end - base);
 
             if (!dump_read(dump, base, buf, len, error)) {
                 return FALSE;
             }
-            for (uint64_t off = 0; off + PAPR_FDM_HEADER_SIZE <= len &&
-                 off < step; off += 8) {
-                const uint8_t *p = buf + off;
-                uint64_t w = qf_be64(p);
+            for (uint64_t off = next_start(buf, 0, step, len);
+                 off != UINT64_MAX; off = next_start(buf, off + 8, step,
+                                                     len)) {
                 VmcoreFdmCandidate c;
                 GError *why = NULL;
 
-                /* version 1, 3 to 10 sections, first at offset 40 */
-                if ((w >> 32) != PAPR_FDM_FORMAT_VERSION ||
-                    ((w >> 16) & 0xffff) < 3 ||
-                    ((w >> 16) & 0xffff) > PAPR_FDM_MAX_SECTIONS ||
-                    qf_be32(p + 8) != PAPR_FDM_HEADER_SIZE) {
-                    continue;
-                }
-                if (candidate(dump, ram, n_ram, p, len - off, &c.reg,
+                if (candidate(dump, ram, n_ram, buf + off, len - off, &c.reg,
                               rejected ? NULL : &why)) {
                     c.addr = base + off;
                     c.fdh_known = fdh_magic_known(dump, c.reg.fdh_addr);
                     g_array_append_val(found, c);
-                    if (found->len == VMCORE_SCAN_MAX_CANDIDATES) {
+                    if (found->len == VMCORE_SCAN_MAX_CANDIDATES ||
+                        (c.fdh_known && opts->stop_at_known)) {
+                        stop = TRUE;
                         break;
                     }
                 } else if (why) {
@@ -121,13 +163,16 @@ gboolean vmcore_fdm_scan(Dump *dump, QfProgressFunc progress,
             }
             base += step;
             done += step;
-            if (progress) {
-                progress(done, total, progress_data);
+            if (opts->progress) {
+                opts->progress(done, total, opts->progress_data);
             }
         }
     }
-    if (progress && done != total) {
-        progress(total, total, progress_data);    /* stopped early */
+    if (opts->progress && done != total) {
+        opts->progress(total, total, opts->progress_data);   /* stopped */
+    }
+    if (scanned) {
+        *scanned = done;
     }
     if (found->len == 0 && rejected) {
         /* say why, e.g. a truncated dump that lacks what it describes */

@@ -39,23 +39,40 @@ typedef struct VmcoreFdmCandidate {
 gboolean vmcore_fdm_read_at(Dump *dump, uint64_t addr, PaprFdm *ret,
                             GError **error);
 
+/*
+ * Where the registering kernel keeps its structure: rtas-fadump's static
+ * `fdm` (arch/powerpc/platforms/pseries/rtas-fadump.c, 6.1 to 7.2) is in
+ * its .bss, and a pseries kernel image runs at physical 0 and fits in the
+ * real mode area it boots in (256 MiB at least): so the kernel's own copy
+ * is below this
+ */
+#define VMCORE_KERNEL_IMAGE_WINDOW  (256ull << 20)
+
+typedef struct VmcoreScanOptions {
+    uint64_t start;             /* guest physical window [start, end) */
+    uint64_t end;               /* 0: the end of RAM */
+    gboolean stop_at_known;     /* stop at the first fdh_known one */
+    QfProgressFunc progress;    /* (nullable) after each chunk: bytes of
+                                   the window scanned, the window's size */
+    gpointer progress_data;
+} VmcoreScanOptions;
+
 /**
  * vmcore_fdm_scan - find registrations in guest memory
  * @dump: guest memory
- * @progress: (nullable) called after each chunk with the bytes of RAM
- *     scanned and the RAM's size
- * @progress_data: its data
+ * @opts: (nullable) the window and when to stop; NULL: all RAM
  * @ret: VmcoreFdmCandidate in address order (at most
  *     VMCORE_SCAN_MAX_CANDIDATES): every 8-byte aligned structure that
- *     decodes and is plausible (vmcore_registration_plausible()); those
- *     whose crash-info header starts with FADMPSIG or FADMPINF (either
- *     byte order) are marked fdh_known
+ *     starts in the window, decodes and is plausible
+ *     (vmcore_registration_plausible()); those whose crash-info header
+ *     starts with FADMPSIG or FADMPINF (either byte order) are marked
+ *     fdh_known
+ * @scanned: (optional) the bytes of RAM scanned
  * @error: a read error of the dump
  *
  * Reads memory in chunks: memory use does not depend on the RAM size.
  */
-gboolean vmcore_fdm_scan(Dump *dump, QfProgressFunc progress,
-                         gpointer progress_data, GArray **ret,
-                         GError **error);
+gboolean vmcore_fdm_scan(Dump *dump, const VmcoreScanOptions *opts,
+                         GArray **ret, uint64_t *scanned, GError **error);
 
 #endif /* VMCORE_LOCATE_H */

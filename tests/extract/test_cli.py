@@ -525,8 +525,11 @@ def main():
             rep = {}
             check("--json is JSON", False, f"{err}: {r.stdout[:200]}")
         check("--json exits 0", r.returncode == 0, r.stderr)
-        check("--json: registration found by scan",
-              rep.get("registration", {}).get("origin") == "scan")
+        check("--json: registration found by the scan of the kernel's window, "
+              "with its boot memory copy, in the first 8 MiB",
+              rep.get("registration", {}).get("origin") == "scan-low"
+              and len(rep["registration"].get("candidates", [])) == 2
+              and rep["registration"].get("scanned_bytes") == 8 << 20, json.dumps(rep)[:500])
         check("--json: FADMPSIG, crashing CPU 0",
               rep.get("crash_info_header", {}).get("magic") == "FADMPSIG"
               and rep.get("crash_info_header", {}).get("crashing_cpu") == 0)

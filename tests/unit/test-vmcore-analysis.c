@@ -265,12 +265,16 @@ static void test_scan(Fixture *f, gconstpointer data)
     g_autoptr(VmcoreAnalysis) a = NULL;
     uint8_t *copy;
 
-    /* the kernel's copy and the one in the boot memory copy */
+    /*
+     * the kernel's copy, found in the first chunk of the kernel's window,
+     * and the one in the boot memory copy
+     */
     gen_write_qemu_elf(img, input, GEN_ELF_QEMU_NEW, FALSE, 1);
     dump = dump_open(input, NULL, &err);
     a = vmcore_analyse(dump, NULL, &err);
     g_assert_no_error(err);
-    g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_SCAN);
+    g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_SCAN_LOW);
+    g_assert_cmpuint(a->scanned, ==, 8u << 20);
     g_assert_cmpuint(a->candidates->len, ==, 2);
     g_assert_cmphex(a->fdm_addr, ==, img->fdm_addr);
     g_assert_cmphex(g_array_index(a->candidates, VmcoreFdmCandidate,
@@ -284,9 +288,34 @@ static void test_scan(Fixture *f, gconstpointer data)
     dump = dump_open(input, NULL, &err);
     a = vmcore_analyse(dump, NULL, &err);
     g_assert_no_error(err);
+    g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_SCAN_LOW);
     g_assert_cmpuint(a->candidates->len, ==, 1);
     g_assert_cmphex(a->fdm_addr, ==, clobbered->boot_dest +
                     clobbered->fdm_addr);
+    g_clear_pointer(&a, vmcore_analysis_free);
+
+    /*
+     * nothing in a kernel window of 1 MiB: all the rest of RAM scanned,
+     * both found
+     */
+    a = vmcore_analyse(dump, &(VmcoreAnalyseOptions){
+                           .kernel_window = 1u << 20 }, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_SCAN);
+    g_assert_cmpuint(a->scanned, ==, clobbered->p.ram_size);
+    g_assert_cmpuint(a->candidates->len, ==, 1);
+    g_assert_cmphex(a->fdm_addr, ==, clobbered->boot_dest +
+                    clobbered->fdm_addr);
+    g_clear_pointer(&a, vmcore_analysis_free);
+    g_clear_pointer(&dump, dump_free);
+    gen_write_qemu_elf(img, input, GEN_ELF_QEMU_NEW, FALSE, 1);
+    dump = dump_open(input, NULL, &err);
+    a = vmcore_analyse(dump, &(VmcoreAnalyseOptions){
+                           .kernel_window = 1u << 20 }, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_SCAN);
+    g_assert_cmpuint(a->candidates->len, ==, 2);
+    g_assert_cmphex(a->fdm_addr, ==, img->fdm_addr);
     g_clear_pointer(&a, vmcore_analysis_free);
     g_clear_pointer(&dump, dump_free);
 
