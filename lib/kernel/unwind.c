@@ -343,6 +343,16 @@ static int exception_frame(Walk *w, uint64_t sp,
     return 0;
 }
 
+/*
+ * A kernel context in the interrupt entry code with a user r1: entering
+ * the kernel from user mode, before the switch to its kernel stack
+ */
+static gboolean entering_from_user(uint64_t nip, uint64_t sp)
+{
+    return sp < KERNEL_PAGE_OFFSET && nip >= KERNEL_PAGE_OFFSET &&
+           nip - KERNEL_PAGE_OFFSET < KERNEL_UNWIND_ENTRY_END;
+}
+
 static void start_context(Walk *w, uint64_t pc, uint64_t lr)
 {
     w->lr = lr;
@@ -392,6 +402,15 @@ static void walk(Walk *w, uint64_t sp)
                 return;
             }
             next = regs[PAPR_PT_GPR0 + 1];
+            if (entering_from_user(nip, next)) {
+                /* e.g. an NMI while a decrementer came in from user mode */
+                finish(w, KERNEL_UNWIND_END_USER,
+                       "interrupted r1 0x%016" G_GINT64_MODIFIER "x is the "
+                       "user's: the context was entering the kernel from "
+                       "user mode (interrupt entry code at 0x%016"
+                       G_GINT64_MODIFIER "x)", next, nip);
+                return;
+            }
             if (!move(w, sp, next, TRUE, "interrupted r1")) {
                 return;
             }
@@ -460,8 +479,7 @@ KernelUnwind *kernel_unwind(KernelMem *k,
         }
         return u;
     }
-    if (sp < KERNEL_PAGE_OFFSET && nip >= KERNEL_PAGE_OFFSET &&
-        nip - KERNEL_PAGE_OFFSET < KERNEL_UNWIND_ENTRY_END) {
+    if (entering_from_user(nip, sp)) {
         if (add_frame(&w, KERNEL_UNWIND_PC, nip, sp, NULL)) {
             finish(&w, KERNEL_UNWIND_END_USER,
                    "r1 0x%016" G_GINT64_MODIFIER "x is the user's: the CPU "

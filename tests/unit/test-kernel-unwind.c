@@ -718,10 +718,46 @@ static void test_interrupt_entry(void)
     g_assert_cmpint(elsewhere->end, ==, KERNEL_UNWIND_END_CORRUPT);
 }
 
+/*
+ * An NMI (system reset, on an emergency stack) that interrupted a context
+ * in the interrupt entry code still on the user's r1 (a real 7.2 guest's
+ * CPU stopped by smp_send_stop() at exc_virt_0x4900_decrementer): the
+ * walk ends there, entering the kernel from user mode, not corrupt
+ */
+static void test_nmi_over_entry(void)
+{
+    g_autoptr(SgenImage) img = sgen_new(FALSE, SGEN_LAYOUT_612, 32 * 1024,
+                                        2, FALSE);
+    g_autoptr(GArray) e = NULL;
+    g_autoptr(KernelUnwind) u = NULL;
+    guint x = 0;
+
+    sgen_kthread_base(img, 0);
+    sgen_call(img, T + 0x100, 112);
+    sgen_exception(img, 0x100, 0xc000000000004900ULL, 1);
+    sgen_call(img, T + 0x600, 112);
+    sgen_crash(img, T + 0x800, 0);
+    e = sgen_expected(img);
+    while (strcmp(g_array_index(e, SgenFrame, x).kind, "exception")) {
+        x++;
+    }
+    /* the interrupted context's r1 (pt_regs at sp + 48, gpr1): the user's */
+    sgen_put64(img, g_array_index(e, SgenFrame, x).sp + 48 + 8,
+               0x00007fffcafcc7a0ULL);
+    u = unwind(img, FALSE, NULL);
+    check_frames(u, e, x + 1);
+    g_assert_cmpint(frame(u, x)->kind, ==, KERNEL_UNWIND_EXCEPTION);
+    g_assert_cmphex(frame(u, x)->pc, ==, 0xc000000000004900ULL);
+    g_assert_cmpint(u->end, ==, KERNEL_UNWIND_END_USER);
+    g_assert_nonnull(strstr(u->reason,
+                            "entering the kernel from user mode"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/kernel-unwind/scenarios", test_scenarios);
+    g_test_add_func("/kernel-unwind/nmi-over-entry", test_nmi_over_entry);
     g_test_add_func("/kernel-unwind/scenarios-any", test_scenarios_any);
     g_test_add_func("/kernel-unwind/exact-6.12-le", test_exact_6_12_le);
     g_test_add_func("/kernel-unwind/legacy-marker", test_legacy_marker);
