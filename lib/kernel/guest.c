@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
+
 #include "kernel/guest.h"
 #include "kernel/dump-mem.h"
 #include "common/error.h"
@@ -21,7 +23,39 @@ void kernel_guest_facts_free(KernelGuestFacts *f)
         g_clear_error(&f->panic_cpu_error);
         kernel_printk_log_free(f->log);
         g_clear_error(&f->log_error);
+        g_free(f->cmdline);
         g_free(f);
+    }
+}
+
+KernelFadumpParam kernel_fadump_param(const char *cmdline)
+{
+    g_auto(GStrv) words = g_strsplit_set(cmdline, " \t\n", -1);
+    KernelFadumpParam p = KERNEL_FADUMP_PARAM_OFF;
+
+    for (char **w = words; *w; w++) {
+        if (g_str_has_prefix(*w, "fadump=")) {
+            /* strncmp(p, "on", 2) and strncmp(p, "nocma", 5), as Linux */
+            p = g_str_has_prefix(*w + 7, "on") ||
+                g_str_has_prefix(*w + 7, "nocma")
+                ? KERNEL_FADUMP_PARAM_ON : KERNEL_FADUMP_PARAM_OFF;
+        }
+    }
+    return p;
+}
+
+/* The boot's "Kernel command line: " record, if the log still has it */
+static void fadump_from_log(KernelGuestFacts *f)
+{
+    for (guint i = 0; f->log && i < f->log->records->len; i++) {
+        const KernelPrintkRecord *r = f->log->records->pdata[i];
+
+        if (g_str_has_prefix(r->text, KERNEL_CMDLINE_PREFIX)) {
+            f->cmdline = g_strchomp(g_strdup(r->text +
+                                             strlen(KERNEL_CMDLINE_PREFIX)));
+            f->fadump_param = kernel_fadump_param(f->cmdline);
+            return;
+        }
     }
 }
 
@@ -68,5 +102,6 @@ KernelGuestFacts *kernel_guest_facts(Dump *dump, GError **error)
         kernel_panic_cpu_from_log(f->log, &f->panic_cpu)) {
         f->have_panic_cpu = TRUE;
     }
+    fadump_from_log(f);
     return g_steal_pointer(&f);
 }

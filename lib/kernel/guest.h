@@ -24,6 +24,14 @@
 #include "kernel/printk.h"
 #include "kernel/vmcoreinfo-find.h"
 
+#define KERNEL_CMDLINE_PREFIX   "Kernel command line: "
+
+typedef enum KernelFadumpParam {
+    KERNEL_FADUMP_PARAM_UNKNOWN,
+    KERNEL_FADUMP_PARAM_OFF,            /* none, or fadump=off */
+    KERNEL_FADUMP_PARAM_ON,             /* fadump=on or fadump=nocma */
+} KernelFadumpParam;
+
 typedef struct KernelGuestFacts {
     KernelVmcoreinfoFound vmcoreinfo;   /* text, where, what it cost */
     char *release;                      /* OSRELEASE= */
@@ -47,6 +55,14 @@ typedef struct KernelGuestFacts {
     GError *panic_cpu_error;
     KernelPrintkLog *log;               /* the printk ring; NULL: log_error */
     GError *log_error;
+    /*
+     * fadump=on (or nocma) on the kernel's command line, as the log's
+     * "Kernel command line: " record of the boot says (the last fadump=
+     * wins); without that record (log unreadable, or overwritten since
+     * boot): unknown
+     */
+    KernelFadumpParam fadump_param;
+    char *cmdline;                      /* that record's text, or NULL */
 } KernelGuestFacts;
 
 /**
@@ -59,6 +75,13 @@ typedef struct KernelGuestFacts {
  * Returns: the facts (kernel_guest_facts_free()), or NULL
  */
 KernelGuestFacts *kernel_guest_facts(Dump *dump, GError **error);
+
+/**
+ * kernel_fadump_param - whether a kernel command line enables fadump
+ *     (arch/powerpc/kernel/fadump.c early_fadump_param(): "on" and "nocma"
+ *     enable it, anything else does not; the last fadump= counts)
+ */
+KernelFadumpParam kernel_fadump_param(const char *cmdline);
 
 void kernel_guest_facts_free(KernelGuestFacts *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KernelGuestFacts, kernel_guest_facts_free)

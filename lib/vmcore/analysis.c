@@ -130,6 +130,9 @@ static gboolean scan_registrations(VmcoreAnalysis *a, Dump *dump,
         add_boot_copy(a, dump, last->addr);
         return TRUE;
     }
+    if (opts->scan_low_only) {
+        return TRUE;
+    }
     a->origin = VMCORE_FDM_FROM_SCAN;
     so.start = so.end;
     so.end = 0;
@@ -175,9 +178,15 @@ static gboolean find_registration(VmcoreAnalysis *a, Dump *dump,
         return FALSE;
     }
     if (a->candidates->len == 0) {
+        g_autofree char *where = a->origin == VMCORE_FDM_FROM_SCAN
+            ? g_strdup("guest memory")
+            : g_strdup_printf("the first %" G_GUINT64_FORMAT " MiB of guest "
+                              "memory, where the kernel keeps it",
+                              a->scanned >> 20);
+
         g_set_error(error, QF_ERROR, QF_ERROR_NOT_FOUND,
-                    "no registered dump memory structure in guest memory: "
-                    "was fadump registered? Give --fdm-addr or --dtb");
+                    "no registered dump memory structure in %s: was fadump "
+                    "registered? Give --fdm-addr or --dtb", where);
         return FALSE;
     }
     /*

@@ -41,6 +41,8 @@ typedef struct VmcoreAnalyseOptions {
     const DtKernelDump *dtb;   /* NULL, or the capture boot's tree */
     uint64_t page_size;         /* 0: VMCOREINFO's PAGESIZE= */
     uint64_t kernel_window;     /* 0: VMCORE_KERNEL_IMAGE_WINDOW */
+    gboolean scan_low_only;     /* not the rest of RAM (the caller knows
+                                   the kernel never registered elsewhere) */
     QfProgressFunc progress;    /* (nullable) scanning guest memory */
     gpointer progress_data;
 } VmcoreAnalyseOptions;

@@ -346,6 +346,27 @@ def guest_triage_checks(top):
               "  [c0000000006279a0] [c000000000038434] ppc_panic_fadump_handler+0x34/0x7c00\n"
           in r.stdout, r.stdout + r.stderr)
 
+    # the kernel's command line in the log: without fadump=on, only the
+    # kernel's window is scanned (and the report says so); with it, all RAM
+    for cmdline, low_only in (("console=hvc0", True), ("console=hvc0 fadump=on", False)):
+        d = os.path.join(top, "nofadump-cmdline")
+        gen(d, "--no-fadump", "--printk", "6.12", "--cmdline", cmdline)
+        r = run("--triage", "--json", os.path.join(d, "dump.elf"))
+        try:
+            rep = json.loads(r.stdout)
+        except ValueError:
+            rep = {}
+        why = rep.get("no_fadump") or ""
+        check(f"nofadump, command line {cmdline!r}: "
+              f"{'the kernel window only' if low_only else 'all RAM scanned'}",
+              r.returncode == 0 and (rep.get("triage") or {}).get("fadump") is False
+              and ("first 32 MiB of guest memory, where the kernel keeps it" in why
+                   and "does not enable fadump: the rest of RAM was not scanned" in why)
+              == low_only
+              and ("no registered dump memory structure in guest memory" in why) != low_only,
+              why + r.stderr)
+        shutil.rmtree(d, ignore_errors=True)
+
     # panic_cpu -1: a live guest, no CPU panicked
     d = os.path.join(top, "nofadump-live")
     gen(d, "--no-fadump", "--printk", "6.12", "--backtraces", "--panic-cpu", "-1")

@@ -5,6 +5,7 @@
  *   fadump-gen DIR [--kernel 6.1|6.12] [--big-endian] [--old-layout]
  *              [--printk 6.1|6.12|7.2] [--clobber-boot]
  *              [--no-fadump [--panic-cpu N]] [--crashing-cpu N]
+ *              [--cmdline CMDLINE]
  *              [--backtraces [--os-term]]
  *
  * DIR/dump.elf       QMP dump-guest-memory style ELF
@@ -20,7 +21,8 @@
  * --no-fadump: a guest that never registered (see below); panic_cpu holds
  * --panic-cpu N (-1: no CPU panicked), else the --crashing-cpu, else 1;
  * --os-term: QEMU's note of the crashing CPU as at ibm,os-term
- * (GenParams.os_term)
+ * (GenParams.os_term); --cmdline: the log's last records start with
+ * "Kernel command line: CMDLINE"
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
     g_autofree char *elf = NULL, *raw = NULL, *vmcore = NULL, *fdm = NULL;
     g_autofree char *addr = NULL;
     gboolean crashing_given = FALSE, panic_given = FALSE;
+    g_autofree char *cmdline = NULL;
+    const char *tail[16] = { NULL };
     int32_t panic_cpu = -1;
 
     gen_params_default(&p);
@@ -75,6 +79,14 @@ int main(int argc, char **argv)
             /* --no-fadump: panic_cpu's value (-1: none panicked) */
             panic_cpu = (int32_t)g_ascii_strtoll(argv[++i], NULL, 0);
             panic_given = TRUE;
+        } else if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
+            /* the log's tail: the boot's command line, then the default */
+            cmdline = g_strdup_printf("Kernel command line: %s", argv[++i]);
+            tail[0] = cmdline;
+            for (unsigned int t = 0; gen_default_printk_tail[t]; t++) {
+                tail[t + 1] = gen_default_printk_tail[t];
+            }
+            p.printk_tail = tail;
         } else if (!strcmp(argv[i], "--os-term")) {
             p.os_term = TRUE;
         } else if (!strcmp(argv[i], "--backtraces")) {
@@ -86,7 +98,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: fadump-gen DIR [--kernel 6.1|6.12] "
                     "[--big-endian] [--old-layout] [--printk 6.1|6.12|7.2] "
                     "[--clobber-boot] [--no-fadump] [--crashing-cpu N] "
-                    "[--panic-cpu N] [--backtraces [--os-term]]\n");
+                    "[--panic-cpu N] [--cmdline CMDLINE] "
+                    "[--backtraces [--os-term]]\n");
             return 2;
         }
     }

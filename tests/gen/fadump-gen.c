@@ -84,7 +84,7 @@ typedef struct GenBlock {
     GenPrintkRecord *rec;
 } GenBlock;
 
-static const char *const gen_default_tail[] = {
+const char *const gen_default_printk_tail[] = {
     "BUG: Kernel NULL pointer dereference on write at 0x00000000",
     "Faulting instruction address: 0xc000000000a1b2c4",
     "Oops: Kernel access of bad area, sig: 11 [#1]",
@@ -233,7 +233,7 @@ static void write_printk(GenImage *img, uint64_t base, GString *vmci)
     uint64_t rb_size = v61 ? 80 : 88, dr_size = v61 ? 40 : 48;
     uint64_t text_data_ring = dr_size, fail = dr_size + 32;
     const char *const *tail = p->printk_tail ? p->printk_tail
-                                             : gen_default_tail;
+                                             : gen_default_printk_tail;
     unsigned int ntail = g_strv_length((char **)tail);
     GenRing r = { .img = img, .be = p->big_endian, .v = p->printk };
     uint64_t id0;

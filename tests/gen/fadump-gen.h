@@ -174,6 +174,9 @@ typedef struct GenImage {
     uint64_t bt_thread_size;
 } GenImage;
 
+/* The log's last texts by default: an Oops, then the panic */
+extern const char *const gen_default_printk_tail[];
+
 GenImage *gen_image_new(const GenParams *p);
 void gen_image_free(GenImage *img);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GenImage, gen_image_free)

@@ -231,6 +231,64 @@ static void test_no_vmcoreinfo(void)
                                    "VMCOREINFO: not in guest memory"));
 }
 
+/* fadump on a command line, as Linux's early_fadump_param() reads it */
+static void test_fadump_param(void)
+{
+    g_assert_cmpint(kernel_fadump_param("console=hvc0 fadump=on "
+                                        "crashkernel=1G"), ==,
+                    KERNEL_FADUMP_PARAM_ON);
+    g_assert_cmpint(kernel_fadump_param("fadump=nocma"), ==,
+                    KERNEL_FADUMP_PARAM_ON);
+    g_assert_cmpint(kernel_fadump_param("console=hvc0 quiet"), ==,
+                    KERNEL_FADUMP_PARAM_OFF);
+    g_assert_cmpint(kernel_fadump_param("fadump=on fadump=off"), ==,
+                    KERNEL_FADUMP_PARAM_OFF);
+    g_assert_cmpint(kernel_fadump_param("fadump=off\tfadump=on"), ==,
+                    KERNEL_FADUMP_PARAM_ON);
+    g_assert_cmpint(kernel_fadump_param("nofadump=on xfadump=on"), ==,
+                    KERNEL_FADUMP_PARAM_OFF);
+    g_assert_cmpint(kernel_fadump_param(""), ==, KERNEL_FADUMP_PARAM_OFF);
+}
+
+/* The boot's command line from the log: fadump on, off, or unknown */
+static void test_fadump_from_log(void)
+{
+    static const char *const on[] = {
+        "Kernel command line: console=hvc0 fadump=on crashkernel=1G",
+        "Kernel panic - not syncing: Fatal exception", NULL,
+    };
+    static const char *const off[] = {
+        "Kernel command line: console=hvc0",
+        "Kernel panic - not syncing: Fatal exception", NULL,
+    };
+    const char *const *tails[] = { on, off, NULL };
+    const KernelFadumpParam want[] = {
+        KERNEL_FADUMP_PARAM_ON, KERNEL_FADUMP_PARAM_OFF,
+        KERNEL_FADUMP_PARAM_UNKNOWN,        /* the default tail: no line */
+    };
+
+    for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
+        GenParams p;
+        g_autoptr(Guest) g = NULL;
+        g_autoptr(KernelGuestFacts) f = NULL;
+        g_autoptr(GError) err = NULL;
+
+        params(&p, FALSE, 1);
+        p.printk = GEN_PRINTK_612;
+        p.printk_tail = tails[i];
+        g = guest(&p, FALSE);
+        f = kernel_guest_facts(g->dump, &err);
+        g_assert_no_error(err);
+        g_assert_cmpint(f->fadump_param, ==, want[i]);
+        if (tails[i]) {
+            g_assert_cmpstr(f->cmdline, ==, tails[i][0] +
+                            strlen(KERNEL_CMDLINE_PREFIX));
+        } else {
+            g_assert_null(f->cmdline);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -247,5 +305,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kernel-guest/no-kallsyms", test_no_kallsyms);
     g_test_add_func("/kernel-guest/no-vmcoreinfo", test_no_vmcoreinfo);
     g_test_add_func("/kernel-guest/panic-from-log", test_panic_from_log);
+    g_test_add_func("/kernel-guest/fadump-param", test_fadump_param);
+    g_test_add_func("/kernel-guest/fadump-from-log", test_fadump_from_log);
     return g_test_run();
 }

@@ -161,6 +161,57 @@ static unsigned int log_lines(const Options *o)
                             : (unsigned int)o->log_lines;
 }
 
+/*
+ * --triage alone: the fadump triage when the guest registered, else the
+ * guest's own (@facts, and why not fadump in @no_fadump).  Without
+ * --fdm-addr or --dtb the registration is looked for in the kernel's
+ * window of RAM; the rest of RAM is scanned only when the kernel's
+ * command line may have enabled fadump (a capture boot keeps the
+ * crashed kernel's registration in the boot memory copy).  Any failure
+ * of the analysis but reading the dump leaves the guest's triage.
+ */
+static VmcoreAnalysis *analyse_for_triage(Dump *dump,
+                                          VmcoreAnalyseOptions *aopts,
+                                          KernelGuestFacts **facts,
+                                          char **no_fadump, GError **error)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(KernelGuestFacts) f = NULL;
+    VmcoreAnalysis *a;
+
+    aopts->scan_low_only = !aopts->have_fdm_addr && !aopts->dtb;
+    a = vmcore_analyse(dump, aopts, &err);
+    if (a || err->domain != QF_ERROR) {
+        g_propagate_error(error, g_steal_pointer(&err));
+        return a;
+    }
+    f = kernel_guest_facts(dump, &gerr);
+    if (!f) {
+        g_propagate_prefixed_error(error, g_steal_pointer(&err), "%s: ",
+                                   gerr->message);
+        return NULL;
+    }
+    if (aopts->scan_low_only &&
+        g_error_matches(err, QF_ERROR, QF_ERROR_NOT_FOUND) &&
+        f->fadump_param != KERNEL_FADUMP_PARAM_OFF) {
+        aopts->scan_low_only = FALSE;
+        g_clear_error(&err);
+        a = vmcore_analyse(dump, aopts, &err);
+        if (a || err->domain != QF_ERROR) {
+            g_propagate_error(error, g_steal_pointer(&err));
+            return a;
+        }
+    }
+    *no_fadump = g_strdup_printf(
+        "%s%s", err->message,
+        aopts->scan_low_only ? " (the kernel's command line, in its log, "
+                               "does not enable fadump: the rest of RAM "
+                               "was not scanned)" : "");
+    *facts = g_steal_pointer(&f);
+    return NULL;
+}
+
 static int finish(ReportExtract *r, const Options *o, int code,
                   GError *err)
 {
@@ -348,25 +399,19 @@ int main(int argc, char **argv)
     qf_progress_start(&meter, "scanning", progress);
     aopts.progress = qf_progress_update;
     aopts.progress_data = &meter;
-    analysis = vmcore_analyse(dump, &aopts, &err);
-    qf_progress_end(&meter);
-    if (!analysis && o.triage && !o.output && !o.validate &&
-        g_error_matches(err, QF_ERROR, QF_ERROR_NOT_FOUND)) {
-        /* no fadump registration: triage from the guest's own memory */
-        g_autoptr(GError) gerr = NULL;
-
-        facts = kernel_guest_facts(dump, &gerr);
-        if (!facts) {
-            g_prefix_error(&err, "%s: ", gerr->message);
-        }
+    if (o.triage && !o.output && !o.validate) {
+        analysis = analyse_for_triage(dump, &aopts, &facts, &no_fadump,
+                                      &err);
+    } else {
+        analysis = vmcore_analyse(dump, &aopts, &err);
     }
+    qf_progress_end(&meter);
     if (!analysis && !facts) {
         g_prefix_error(&err, "%s: ", input);
         return finish(&r, &o, EXIT_INPUT, err);
     }
     if (facts) {
-        r.no_fadump = no_fadump = g_strdup(err->message);
-        g_clear_error(&err);
+        r.no_fadump = no_fadump;
         triage = kernel_triage_guest(facts);
         r.triage = triage;
         r.log_lines = log_lines(&o);
