@@ -182,9 +182,12 @@ static VmcoreAnalysis *analyse_for_triage(Dump *dump,
 
     aopts->scan_low_only = !aopts->have_fdm_addr && !aopts->dtb;
     a = vmcore_analyse(dump, aopts, &err);
-    if (a || err->domain != QF_ERROR) {
-        g_propagate_error(error, g_steal_pointer(&err));
+    if (a) {
         return a;
+    }
+    if (err->domain != QF_ERROR) {
+        g_propagate_error(error, g_steal_pointer(&err));
+        return NULL;
     }
     f = kernel_guest_facts(dump, &gerr);
     if (!f) {
@@ -198,9 +201,12 @@ static VmcoreAnalysis *analyse_for_triage(Dump *dump,
         aopts->scan_low_only = FALSE;
         g_clear_error(&err);
         a = vmcore_analyse(dump, aopts, &err);
-        if (a || err->domain != QF_ERROR) {
-            g_propagate_error(error, g_steal_pointer(&err));
+        if (a) {
             return a;
+        }
+        if (err->domain != QF_ERROR) {
+            g_propagate_error(error, g_steal_pointer(&err));
+            return NULL;
         }
     }
     *no_fadump = g_strdup_printf(
