@@ -130,7 +130,8 @@ def rebuild_and_validate(extract, run):
 def triage(extract, run):
     section("Crash triage (fadump-extract --triage, no vmlinux)")
     rc, out, err = run_tool([extract, "--triage", "--log-lines", "12", run.trigger_path])
-    show_lines((out + err).rstrip().splitlines(), limit=80)
+    # all of it: the registers, every CPU's backtrace, the log's end
+    show_lines((out + err).rstrip().splitlines(), limit=160)
     if rc != 0:
         print(f"  fadump-extract --triage exited {rc}")
     return rc == 0
