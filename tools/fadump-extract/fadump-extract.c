@@ -162,6 +162,20 @@ static unsigned int log_lines(const Options *o)
 }
 
 /*
+ * Whether an analysis is over: it found the registration, or it failed
+ * reading the dump (*@err then moved to @error)
+ */
+static gboolean analysis_over(VmcoreAnalysis *a, GError **err,
+                              GError **error)
+{
+    if (!a && (*err)->domain != QF_ERROR) {
+        g_propagate_error(error, g_steal_pointer(err));
+        return TRUE;
+    }
+    return a != NULL;
+}
+
+/*
  * --triage alone: the fadump triage when the guest registered, else the
  * guest's own (@facts, and why not fadump in @no_fadump).  Without
  * --fdm-addr or --dtb the registration is looked for in the kernel's
@@ -182,12 +196,8 @@ static VmcoreAnalysis *analyse_for_triage(Dump *dump,
 
     aopts->scan_low_only = !aopts->have_fdm_addr && !aopts->dtb;
     a = vmcore_analyse(dump, aopts, &err);
-    if (a) {
+    if (analysis_over(a, &err, error)) {
         return a;
-    }
-    if (err->domain != QF_ERROR) {
-        g_propagate_error(error, g_steal_pointer(&err));
-        return NULL;
     }
     f = kernel_guest_facts(dump, &gerr);
     if (!f) {
@@ -201,12 +211,8 @@ static VmcoreAnalysis *analyse_for_triage(Dump *dump,
         aopts->scan_low_only = FALSE;
         g_clear_error(&err);
         a = vmcore_analyse(dump, aopts, &err);
-        if (a) {
+        if (analysis_over(a, &err, error)) {
             return a;
-        }
-        if (err->domain != QF_ERROR) {
-            g_propagate_error(error, g_steal_pointer(&err));
-            return NULL;
         }
     }
     *no_fadump = g_strdup_printf(
