@@ -18,6 +18,9 @@ typedef enum {
     QF_ERROR_NOT_FOUND,     /* something looked for is not there */
     QF_ERROR_MISMATCH,      /* two inputs that should agree do not */
     QF_ERROR_INVALID_ARG,   /* the caller asked for something impossible */
+    QF_ERROR_ABSENT,        /* what was looked for is nowhere in the input
+                               (no fadump registration in guest memory):
+                               not a damaged input, another kind of it */
 } QfError;
 
 GQuark qf_error_quark(void);

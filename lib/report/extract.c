@@ -513,6 +513,11 @@ void report_write_text(const ReportExtract *r, FILE *out)
 {
     const VmcoreWriteStats *s = r->write_stats;
 
+    if (r->no_fadump) {
+        fprintf(out, "no fadump registration: the vmcore holds the guest's "
+                "memory, QEMU's CPU notes and the VMCOREINFO found in guest "
+                "memory\n");
+    }
     fprintf(out, "wrote %s: %" G_GUINT64_FORMAT " bytes in %.1f s (%"
             G_GUINT64_FORMAT " by copy_file_range, %" G_GUINT64_FORMAT
             " buffered, %" G_GUINT64_FORMAT " holes)\n", r->output,

@@ -184,7 +184,7 @@ static gboolean find_registration(VmcoreAnalysis *a, Dump *dump,
                               "memory, where the kernel keeps it",
                               a->scanned >> 20);
 
-        g_set_error(error, QF_ERROR, QF_ERROR_NOT_FOUND,
+        g_set_error(error, QF_ERROR, QF_ERROR_ABSENT,
                     "no registered dump memory structure in %s: was fadump "
                     "registered? Give --fdm-addr or --dtb", where);
         return FALSE;

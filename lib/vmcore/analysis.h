@@ -78,8 +78,10 @@ typedef struct VmcoreAnalysis {
  * @dump: guest memory saved after the fadump trigger (or during the
  *     capture boot)
  * @opts: how to find the registration (may be NULL: scan)
- * @error: QF_ERROR_NOT_FOUND when no registration is found or a part
- *     is outside the dump, QF_ERROR_MISMATCH when a scan finds
+ * @error: QF_ERROR_ABSENT when the scan finds no registration at all
+ *     (a guest without fadump), QF_ERROR_NOT_FOUND when a part is outside
+ *     the dump, QF_ERROR_CORRUPT when the only structures
+ *     found are unusable (a truncated dump), QF_ERROR_MISMATCH when a scan finds
  *     registrations that disagree, QF_ERROR_UNSUPPORTED for an
  *     unknown crash-info header layout, and the errors of the decoders
  *     (fadump-fdm.h, fadump-fdh.h, fadump-regsave.h, vmcoreinfo.h,

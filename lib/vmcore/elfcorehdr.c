@@ -11,6 +11,7 @@
 #include "vmcore/elfcorehdr.h"
 #include "common/byteorder.h"
 #include "common/error.h"
+#include "elfcore/notes.h"
 #include "elfcore/vmcoreinfo.h"
 
 /* fadump_init_elfcore_header() */
@@ -207,4 +208,33 @@ gboolean vmcore_elfcorehdr_read(Dump *dump, const PaprFdh *fdh,
         return FALSE;
     }
     return TRUE;
+}
+
+VmcoreCoreHeader *vmcore_elfcorehdr_for_guest(GBytes *qemu_notes,
+                                              const char *vmcoreinfo,
+                                              gboolean big_endian,
+                                              const DumpMemRange *ram,
+                                              size_t n_ram)
+{
+    VmcoreCoreHeader *hdr = vmcore_core_header_new(big_endian);
+    g_autoptr(GByteArray) vmci = g_byte_array_new();
+    g_autoptr(GBytes) vmci_bytes = NULL;
+    VmcorePhdr note = { .type = PT_NOTE };
+
+    /* ELF ABI v2 for a little-endian kernel, v1 (0) for a big-endian one */
+    init_ehdr(hdr->ehdr, big_endian, big_endian ? 0 : 2);
+    if (qemu_notes && g_bytes_get_size(qemu_notes)) {
+        note.filesz = note.memsz = g_bytes_get_size(qemu_notes);
+        vmcore_core_header_add(hdr, &note, qemu_notes);
+    }
+    /* crash_save_vmcoreinfo()'s note: name "VMCOREINFO", type 0 */
+    elfcore_note_append(vmci, big_endian, "VMCOREINFO", 0, vmcoreinfo,
+                        (uint32_t)strlen(vmcoreinfo));
+    vmci_bytes = g_byte_array_free_to_bytes(g_steal_pointer(&vmci));
+    note.filesz = note.memsz = g_bytes_get_size(vmci_bytes);
+    vmcore_core_header_add(hdr, &note, vmci_bytes);
+    for (size_t i = 0; i < n_ram; i++) {
+        add_load(hdr, ram[i].paddr, ram[i].size, ram[i].paddr);
+    }
+    return hdr;
 }

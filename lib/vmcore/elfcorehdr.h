@@ -50,6 +50,27 @@ VmcoreCoreHeader *vmcore_elfcorehdr_build(const VmcoreElfcorehdrParams *p,
                                           uint64_t *ret_ra_end);
 
 /**
+ * vmcore_elfcorehdr_for_guest - the ELF core header of a vmcore of a guest
+ *     that never registered fadump, as a kdump kernel would export it
+ * @qemu_notes: (nullable) QEMU's notes, as they are (every vCPU's
+ *     NT_PRSTATUS with pr_pid = CPU index + 1 since QEMU 9.1, its FP and
+ *     vector registers): PT_NOTE 0
+ * @vmcoreinfo: the guest kernel's VMCOREINFO text (found in its memory):
+ *     the "VMCOREINFO" note of PT_NOTE 1, which drgn and crash look for
+ * @big_endian: the guest kernel's byte order
+ * @ram: guest RAM (dump_ram_map()): one PT_LOAD per range, read 1:1, at
+ *     its linear-map address
+ * @n_ram: their number
+ *
+ * Returns: the header (never fails)
+ */
+VmcoreCoreHeader *vmcore_elfcorehdr_for_guest(GBytes *qemu_notes,
+                                              const char *vmcoreinfo,
+                                              gboolean big_endian,
+                                              const DumpMemRange *ram,
+                                              size_t n_ram);
+
+/**
  * vmcore_elfcorehdr_read - the header a Linux 6.1 kernel left at
  *     fdh->elfcorehdr_addr; PT_NOTE 0, the CPU notes placeholder, is
  *     filled in by vmcore_elfcorehdr_set_cpu_notes()

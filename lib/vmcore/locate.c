@@ -176,7 +176,7 @@ gboolean vmcore_fdm_scan(Dump *dump, const VmcoreScanOptions *opts,
     }
     if (found->len == 0 && rejected) {
         /* say why, e.g. a truncated dump that lacks what it describes */
-        g_set_error(error, QF_ERROR, QF_ERROR_NOT_FOUND,
+        g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "no usable dump memory structure; the one at 0x%"
                     G_GINT64_MODIFIER "x is rejected: %s (is the dump "
                     "complete?)", rejected_addr, rejected->message);

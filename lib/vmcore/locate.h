@@ -68,7 +68,8 @@ typedef struct VmcoreScanOptions {
  *     starts with FADMPSIG or FADMPINF (either byte order) are marked
  *     fdh_known
  * @scanned: (optional) the bytes of RAM scanned
- * @error: a read error of the dump
+ * @error: a read error of the dump; QF_ERROR_CORRUPT, saying why, when
+ *     the only structures found are unusable (a truncated dump)
  *
  * Reads memory in chunks: memory use does not depend on the RAM size.
  */

@@ -367,6 +367,56 @@ def guest_triage_checks(top):
               why + r.stderr)
         shutil.rmtree(d, ignore_errors=True)
 
+    # -o of a guest without fadump: its RAM, QEMU's notes and a VMCOREINFO
+    # note of the text found in memory, as a kdump kernel exports them
+    d = os.path.join(top, "nofadump-le")
+    out = os.path.join(d, "guest.vmcore")
+    r = run("--json", os.path.join(d, "dump.elf"), "-o", out)
+    try:
+        rep = json.loads(r.stdout)
+    except ValueError:
+        rep = {}
+    check("nofadump -o: exit 0, no_fadump and the output reported",
+          r.returncode == 0 and "no registered dump memory structure" in (rep.get("no_fadump") or "")
+          and (rep.get("output") or {}).get("path") == out and "registration" not in rep,
+          r.stdout[:500] + r.stderr)
+    with open(out, "rb") as f:
+        core = f.read()
+    with open(os.path.join(d, "ram.raw"), "rb") as f:
+        ram = f.read()
+    phoff, phdrs = elf_layout(out)
+    notes = [p for p in phdrs if p[0] == 4]
+    loads = [p for p in phdrs if p[0] == 1]
+    note_data = core[notes[0][1]:notes[0][1] + notes[0][3]] if len(notes) == 1 else b""
+    vtext = b""
+    at = note_data.find(b"VMCOREINFO\0")
+    if at >= 0:
+        descsz, = struct.unpack_from("<I", note_data, at - 12 + 4)
+        vtext = note_data[at + 12:at + 12 + descsz]
+    with open(os.path.join(d, "dump.elf"), "rb") as f:
+        dump_head = f.read(1 << 16)
+    check("nofadump -o: one PT_NOTE with QEMU's notes, then VMCOREINFO (the text in memory)",
+          len(notes) == 1 and note_data.count(b"CORE\0") == dump_head.count(b"CORE\0")
+          and vtext.startswith(b"OSRELEASE=6.12.95\n") and vtext in ram[0x30000:0x40000],
+          f"{len(notes)} notes, {vtext[:40]!r}")
+    check("nofadump -o: one PT_LOAD of all RAM at the linear map, its bytes the guest's",
+          len(loads) == 1 and loads[0][2] == 0 and loads[0][3] == len(ram)
+          and struct.unpack_from("<Q", core, phoff + 56 * phdrs.index(loads[0]) + 16)[0]
+          == 0xc000000000000000
+          and core[loads[0][1]:loads[0][1] + loads[0][3]] == ram, str(loads))
+    r = run("--triage", "--json", out)
+    t = {}
+    try:
+        t = json.loads(r.stdout).get("triage") or {}
+    except ValueError:
+        pass
+    check("nofadump -o: the written vmcore triages as its dump (VMCOREINFO note, notes)",
+          r.returncode == 0 and t.get("crashing_cpu") == 2 and len(t.get("cpus") or []) == 4
+          and (t.get("sources") or {}).get("vmcoreinfo", "").startswith(
+              "guest memory: the kernel's vmcoreinfo_data page at 0x30000"),
+          r.stdout[:800] + r.stderr)
+    os.unlink(out)
+
     # panic_cpu -1: a live guest, no CPU panicked
     d = os.path.join(top, "nofadump-live")
     gen(d, "--no-fadump", "--printk", "6.12", "--backtraces", "--panic-cpu", "-1")

@@ -27,6 +27,10 @@ write -- the guest's console and gdb-multiarch with its vmlinux:
    kernel's own Call Trace (panic()'s dump_stack()) from panic()
    outwards, [sp] [pc] symbol for [sp] [pc] symbol; the other CPU is
    stopped in nmi_stop_this_cpu;
+ - -o of the panicked dump writes a vmcore (RAM, QEMU's notes, the
+   VMCOREINFO found in memory); on 6.12 (DWARF) drgn 0.0.22 opens it and
+   unwinds the crashed thread through rtas_os_term <- pseries_panic <-
+   panic <- sysrq_handle_crash;
  - gdb (6.12, whose vmlinux has DWARF): each CPU in the kernel whose first
    frame is kernel text, bt on a core of its QEMU note and stack: our
    functions are gdb's, in gdb's order, as far as gdb goes (it stops at
@@ -156,6 +160,35 @@ def gdb_checks(run_cfg, dump, t, workdir, tag, problems):
                 say(f"{tag}: CPU {c['cpu']}: {len(pos)} frames are gdb's, in order")
 
 
+# drgn (bookworm's python3-drgn, 0.0.22; Debian's /usr/bin/python3)
+DRGN_SCRIPT = """
+import sys, drgn
+prog = drgn.Program()
+prog.set_core_dump(sys.argv[1])
+prog.load_debug_info([sys.argv[2]])
+t = prog.crashed_thread()
+print("tid", t.tid)
+for f in t.stack_trace():
+    print("frame", f.name or "?")
+"""
+
+
+def drgn_checks(cfg, vmcore, workdir, tag, problems):
+    """drgn opens the vmcore written for the guest without fadump (its
+    VMCOREINFO note, QEMU's notes with pr_pid = CPU + 1) and unwinds the
+    crashed thread through the panic notifier's ibm,os-term."""
+    res, _ = run_tool(["/usr/bin/python3", "-c", DRGN_SCRIPT, vmcore, cfg.kernel],
+                      os.path.join(workdir, f"drgn-{tag}.log"))
+    frames = re.findall(r"^frame (\S+)$", res.stdout, re.M)
+    want = list(OS_TERM_PATH) + ["panic", "sysrq_handle_crash"]
+    where = [frames.index(f) if f in frames else -1 for f in want]
+    if res.returncode != 0 or -1 in where or where != sorted(where):
+        problems.append(f"drgn on the guest's vmcore: exit {res.returncode}, frames {frames}, "
+                        f"want {' <- '.join(want)}: {res.stderr.strip()[-300:]}")
+    else:
+        say(f"guest-{tag}: drgn unwinds the crashed thread: {' <- '.join(frames[:12])}")
+
+
 def live_checks(t, problems):
     if t.get("crashed") is not False or t.get("crashing_cpu") is not None or \
             not (t.get("crash_note") or "").startswith("no CPU panicked"):
@@ -251,9 +284,18 @@ def one_boot(tool, cfg, firmware, workdir, problems):
         common_checks(t, release, console, f"panicked-{tag}", problems)
         panic_checks(t, console, problems)
         gdb_checks(cfg, panicked, t, workdir, f"panicked-{tag}", problems)
+    guest_vmcore = os.path.join(workdir, f"guest-{tag}.vmcore")
+    res, _ = run_tool([tool, panicked, "-o", guest_vmcore],
+                      os.path.join(workdir, f"guest-vmcore-{tag}.log"))
+    if res.returncode != 0 or "no fadump registration" not in res.stdout:
+        problems.append(f"panicked-{tag}: -o of the dump without fadump: exit "
+                        f"{res.returncode}: {res.stdout[-200:]} {res.stderr[-300:]}")
+    elif cfg.kernel_has_dwarf:
+        drgn_checks(cfg, guest_vmcore, workdir, tag, problems)
     if not cfg.keep and not problems:
-        for p in (live, panicked):
-            os.unlink(p)
+        for p in (live, panicked, guest_vmcore):
+            if os.path.exists(p):
+                os.unlink(p)
 
 
 def main():

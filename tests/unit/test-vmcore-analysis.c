@@ -395,7 +395,7 @@ static void test_dtb(Fixture *f, gconstpointer data)
         VmcoreAnalysis *a = vmcore_analyse(dump, NULL, &err);
 
         g_assert_null(a);
-        g_assert_error(err, QF_ERROR, QF_ERROR_NOT_FOUND);
+        g_assert_error(err, QF_ERROR, QF_ERROR_ABSENT);
         g_assert_nonnull(strstr(err->message, "--fdm-addr or --dtb"));
     }
 }
@@ -501,7 +501,7 @@ static const Corruption corruptions[] = {
     { "regsave-no-cpuend", QF_ERROR_TRUNCATED, "no CPUEND" },
     { "vmcoreinfo-missing", QF_ERROR_NOT_FOUND, "no note named" },
     { "vmcoreinfo-no-pagesize", QF_ERROR_NOT_FOUND, "PAGESIZE" },
-    { "no-registration", QF_ERROR_NOT_FOUND, "was fadump registered" },
+    { "no-registration", QF_ERROR_ABSENT, "was fadump registered" },
     { "fdh-blank", QF_ERROR_NOT_FOUND, "blank (magic 0)" },
 };
 

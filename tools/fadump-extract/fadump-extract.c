@@ -17,6 +17,7 @@
 #include "extract-qmp.h"
 #include "report/extract.h"
 #include "vmcore/analysis.h"
+#include "vmcore/elfcorehdr.h"
 #include "fdt/kernel-dump.h"
 #include "common/error.h"
 #include "common/progress.h"
@@ -162,6 +163,28 @@ static unsigned int log_lines(const Options *o)
 }
 
 /*
+ * The vmcore of a guest without fadump: its RAM, QEMU's CPU notes and the
+ * VMCOREINFO found in its memory, as a kdump kernel would export them
+ */
+static VmcoreLayout *guest_layout(Dump *dump, const KernelGuestFacts *f,
+                                  GError **error)
+{
+    g_autoptr(GBytes) notes = dump_notes(dump);
+    size_t n;
+    g_autofree DumpMemRange *ram = dump_ram_map(dump, &n);
+    g_autoptr(VmcoreCoreHeader) hdr = vmcore_elfcorehdr_for_guest(
+        notes, f->vmcoreinfo.text, f->big_endian, ram, n);
+    VmcoreLayout *layout = NULL;
+
+    if (!vmcore_layout_build(hdr, f->vmcoreinfo.page_size, 4, &layout,
+                             error)) {
+        g_prefix_error(error, "the guest's vmcore: ");
+        return NULL;
+    }
+    return layout;
+}
+
+/*
  * Whether an analysis is over: it found the registration, or it failed
  * reading the dump (*@err then moved to @error)
  */
@@ -206,7 +229,7 @@ static VmcoreAnalysis *analyse_for_triage(Dump *dump,
         return NULL;
     }
     if (aopts->scan_low_only &&
-        g_error_matches(err, QF_ERROR, QF_ERROR_NOT_FOUND) &&
+        g_error_matches(err, QF_ERROR, QF_ERROR_ABSENT) &&
         f->fadump_param != KERNEL_FADUMP_PARAM_OFF) {
         aopts->scan_low_only = FALSE;
         g_clear_error(&err);
@@ -304,6 +327,8 @@ int main(int argc, char **argv)
     g_autoptr(VmcoreValidation) validation = NULL;
     g_autoptr(KernelMem) kmem = NULL;
     g_autoptr(KernelGuestFacts) facts = NULL;
+    g_autoptr(VmcoreLayout) guest = NULL;
+    const VmcoreLayout *layout = NULL;
     g_autofree char *no_fadump = NULL;
     g_autoptr(KernelTriage) triage = NULL;
     g_auto(DumpQmpInfo) qinfo = { 0 };
@@ -418,31 +443,49 @@ int main(int argc, char **argv)
         analysis = vmcore_analyse(dump, &aopts, &err);
     }
     qf_progress_end(&meter);
+    if (!analysis && !facts && o.output && !o.validate &&
+        g_error_matches(err, QF_ERROR, QF_ERROR_ABSENT)) {
+        /* no registration anywhere: the guest's own memory as a vmcore */
+        g_autoptr(GError) gerr = NULL;
+
+        facts = kernel_guest_facts(dump, &gerr);
+        if (facts) {
+            no_fadump = g_strdup(err->message);
+            g_clear_error(&err);
+        } else {
+            g_prefix_error(&err, "%s: ", gerr->message);
+        }
+    }
     if (!analysis && !facts) {
         g_prefix_error(&err, "%s: ", input);
         return finish(&r, &o, EXIT_INPUT, err);
     }
     if (facts) {
         r.no_fadump = no_fadump;
-        triage = kernel_triage_guest(facts);
+        if (o.output && !(guest = guest_layout(dump, facts, &err))) {
+            g_prefix_error(&err, "%s: ", input);
+            return finish(&r, &o, EXIT_INPUT, err);
+        }
+        layout = guest;
+        if (o.triage) {
+            triage = kernel_triage_guest(facts);
+        }
+    } else {
+        r.analysis = analysis;
+        layout = analysis->layout;
+        if (o.triage) {
+            kmem = kernel_mem_new_for_vmcore(dump, analysis);
+            triage = kernel_triage(kmem, analysis);
+        }
+    }
+    if (triage) {
         r.triage = triage;
         r.log_lines = log_lines(&o);
         if (text) {
             report_triage_text(triage, r.log_lines, text);
         }
-        return finish(&r, &o, EXIT_OK, NULL);
     }
-    r.analysis = analysis;
-    if (o.triage) {
-        kmem = kernel_mem_new_for_vmcore(dump, analysis);
-        triage = kernel_triage(kmem, analysis);
-        r.triage = triage;
-        r.log_lines = log_lines(&o);
-        if (text) {
-            report_triage_text(triage, r.log_lines, text);
-        }
-    }
-    if (text && !o.output && !o.validate && !o.triage) {
+    if (text && analysis && !o.output && !o.validate && !o.triage) {
         report_analysis_text(&r, text);
     } else if (text) {
         report_warnings_text(&r, text);
@@ -461,7 +504,7 @@ int main(int argc, char **argv)
         gboolean ok;
 
         qf_progress_start(&meter, "validating", progress);
-        ok = vmcore_validate_with(analysis->layout, dump, o.validate,
+        ok = vmcore_validate_with(layout, dump, o.validate,
                                          &vopts, &validation, &err);
         qf_progress_end(&meter);
         if (!ok) {
@@ -484,10 +527,10 @@ int main(int argc, char **argv)
         qf_progress_start(&meter, "writing", progress);
         wopts.progress = qf_progress_update;
         wopts.progress_data = &meter;
-        ok = o.kdump ? vmcore_kdump_write(analysis->layout, dump, o.kdump,
+        ok = o.kdump ? vmcore_kdump_write(layout, dump, o.kdump,
                                           o.output, &wopts, &stats, NULL,
                                           &err)
-                     : vmcore_write(analysis->layout, dump, o.output,
+                     : vmcore_write(layout, dump, o.output,
                                            &wopts, &stats, &err);
         qf_progress_end(&meter);
         if (!ok) {
