@@ -54,6 +54,7 @@ static void test_format(void)
 
 static void test_meter(void)
 {
+    g_autofree char *trimmed = NULL;
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -69,7 +70,13 @@ static void test_meter(void)
     g_assert_true(g_str_has_prefix(buf, "\rwriting:  25%  "));
     g_assert_nonnull(strstr(buf, "\rwriting: 100%  "));
     g_assert_null(strstr(buf, " 50%"));
-    g_assert_true(g_str_has_suffix(buf, "ETA 0:00\n"));
+    /*
+     * the last line ends the output, padded with blanks over a longer
+     * first one (a first rate from microseconds can be a long number)
+     */
+    g_assert_true(g_str_has_suffix(buf, "\n"));
+    trimmed = g_strchomp(g_strdup(buf));
+    g_assert_true(g_str_has_suffix(trimmed, "ETA 0:00"));
     g_assert_cmpuint(strlen(buf), ==, len);
     free(buf);
 
