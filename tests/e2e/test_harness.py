@@ -20,6 +20,7 @@ sys.path.insert(0, HERE)
 
 import capture_checks as checks  # noqa: E402
 import fadump_e2e as e2e  # noqa: E402
+import vm as vmmod  # noqa: E402
 
 
 def config(**kw):
@@ -256,6 +257,32 @@ def captured_run(**cfg_fields):
         "FADUMP-TEST: dmesg: [    0.000000] fadump: Reserving 3072MB of memory at "
         "0x00000040000000 for preserving crash data\n")
     return run
+
+
+class ConsoleWait(unittest.TestCase):
+    """VM.wait_console() on a console file written in pieces, no QEMU."""
+
+    class Running:
+        returncode = None
+
+        def poll(self):
+            return None
+
+    def test_half_written_line_does_not_match(self):
+        with tempfile.TemporaryDirectory() as d:
+            vm = vmmod.VM("qemu", d, kernel="k", initrd="i", append="", firmware_dir=d)
+            vm.proc = self.Running()
+            with open(vm.console_path, "w") as f:
+                f.write("FADUMP-TEST: vmcore-copied=3221291")
+                f.flush()
+                with self.assertRaises(vmmod.ConsoleTimeout):
+                    vm.wait_console(r"^FADUMP-TEST: vmcore-copied=(\d+)", 0.2)
+                f.write("008\nFADUMP-TEST: done\n")
+                f.flush()
+                m = vm.wait_console(r"^FADUMP-TEST: vmcore-copied=(\d+)", 5)
+                self.assertEqual(m.group(1), "3221291008")
+                vm.wait_console(r"^FADUMP-TEST: done$", 5)
+            vm._console_file.close()
 
 
 class PureChecks(unittest.TestCase):

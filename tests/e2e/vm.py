@@ -253,7 +253,12 @@ class VM:
             exited = not self.alive()  # sample before reading: no lost output
             self._read_console()
             start = self._cursor if since is None else since
+            # complete lines only (all once QEMU is gone): a line the guest
+            # is still writing must not match half-way ("=3221291" of
+            # "=3221291008")
             window = self._text[start:]
+            if not exited:
+                window = window[:window.rfind("\n") + 1]
             m = pattern.search(window)
             # A failure line that comes before the match wins.
             for fp in fails:
@@ -262,7 +267,7 @@ class VM:
                     raise GuestError(f"while waiting for {what}: guest console says "
                                      f"{fm.group(0).strip()!r}")
             if m:
-                abs_match = pattern.search(self._text, start)
+                abs_match = pattern.search(self._text, start, start + len(window))
                 self._cursor = max(self._cursor, abs_match.end())
                 return abs_match
             if exited:
