@@ -342,6 +342,8 @@ void report_extract_json(const ReportExtract *r, FILE *out)
     if (r->output && r->write_stats) {
         qf_json_begin_object(b, "output");
         qf_json_add_str(b, "path", r->output);
+        json_builder_set_member_name(b, "for_drgn");
+        json_builder_add_boolean_value(b, r->for_drgn);
         qf_json_add_int(b, "file_size", r->write_stats->file_size);
         qf_json_add_int(b, "copy_range_bytes",
                         r->write_stats->copy_range_bytes);
@@ -517,6 +519,10 @@ void report_write_text(const ReportExtract *r, FILE *out)
         fprintf(out, "no fadump registration: the vmcore holds the guest's "
                 "memory, QEMU's CPU notes and the VMCOREINFO found in guest "
                 "memory\n");
+    }
+    if (r->for_drgn) {
+        fprintf(out, "for drgn: NT_PRSTATUS pr_pid = CPU + 1, no CRASHTIME "
+                "in VMCOREINFO\n");
     }
     fprintf(out, "wrote %s: %" G_GUINT64_FORMAT " bytes in %.1f s (%"
             G_GUINT64_FORMAT " by copy_file_range, %" G_GUINT64_FORMAT

@@ -22,6 +22,7 @@ typedef struct ReportExtract {
     const DumpQmpInfo *qmp;       /* --qmp: what QEMU said */
     const VmcoreAnalysis *analysis;     /* NULL when analysis failed */
     const char *output;                 /* written vmcore, or NULL */
+    gboolean for_drgn;                  /* its notes numbered for drgn */
     const VmcoreWriteStats *write_stats;
     double write_seconds;
     const char *validated;              /* vmcore validated, or NULL */

@@ -44,14 +44,15 @@ def find_all(path, pattern):
 
 
 def elf_layout(path):
-    """(phoff, [(p_type, p_offset, p_paddr, p_filesz)]) of a little-endian ELF64"""
+    """(phoff, [(p_type, p_offset, p_paddr, p_filesz)]) of an ELF64, either byte order"""
     with open(path, "rb") as f:
         head = f.read(1 << 16)
-    phoff, = struct.unpack_from("<Q", head, 32)
-    phnum, = struct.unpack_from("<H", head, 56)
+    e = ">" if head[5] == 2 else "<"
+    phoff, = struct.unpack_from(e + "Q", head, 32)
+    phnum, = struct.unpack_from(e + "H", head, 56)
     phdrs = []
     for i in range(phnum):
-        t, _, off, _, paddr, filesz = struct.unpack_from("<IIQQQQ", head, phoff + 56 * i)
+        t, _, off, _, paddr, filesz = struct.unpack_from(e + "IIQQQQ", head, phoff + 56 * i)
         phdrs.append((t, off, paddr, filesz))
     return phoff, phdrs
 
@@ -92,6 +93,94 @@ def input_error(name, args, words, outdir, code=3):
     check(f"{name}: exit {code}, says {words[0]!r}, nothing left",
           r.returncode == code and any(w in r.stderr or w in r.stdout for w in words)
           and not left, f"exit {r.returncode}; left {left}; {r.stderr.strip()[:300]}")
+
+
+def elf_notes(path):
+    """[(name, type, desc)] of the PT_NOTEs of an ELF64 vmcore, either
+    byte order, walked like the kernel: until n_namesz 0"""
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    e = ">" if head[5] == 2 else "<"
+    phoff, = struct.unpack_from(e + "Q", head, 32)
+    phnum, = struct.unpack_from(e + "H", head, 56)
+    notes = []
+    for i in range(phnum):
+        t, _, off, _, _, filesz = struct.unpack_from(e + "IIQQQQ", head, phoff + 56 * i)
+        if t != 4:
+            continue
+        end, at = off + filesz, off
+        while at + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from(e + "III", head, at)
+            if namesz == 0:
+                break
+            name = head[at + 12:at + 12 + namesz].rstrip(b"\0").decode()
+            desc_at = at + 12 + (namesz + 3) // 4 * 4
+            notes.append((name, ntype, head[desc_at:desc_at + descsz]))
+            at = desc_at + (descsz + 3) // 4 * 4
+    return notes
+
+
+def drgn_checks(top):
+    """-o --for-drgn: every NT_PRSTATUS numbered pr_pid = CPU + 1 (the CPUs
+    of --json's report, in note order), VMCOREINFO without CRASHTIME=,
+    the rest of the capture kernel's vmcore unchanged; the default output
+    stays the capture kernel's (pr_pid 0, CRASHTIME=)"""
+    for variant in ("612-le", "612-be-old", "61-le"):
+        d = os.path.join(top, variant)
+        dump, expected = os.path.join(d, "dump.elf"), os.path.join(d, "expected.vmcore")
+        out = os.path.join(d, "drgn.vmcore")
+        r = run("--json", dump, "-o", out, "--for-drgn")
+        try:
+            rep = json.loads(r.stdout)
+        except ValueError:
+            rep = {}
+        check(f"{variant}: -o --for-drgn exits 0, reported", r.returncode == 0
+              and (rep.get("output") or {}).get("for_drgn") is True, r.stdout[-300:] + r.stderr)
+        if r.returncode != 0:
+            continue
+        be = variant.startswith("612-be")
+        e = ">" if be else "<"
+        cpus = [c["cpu"] for c in rep.get("cpus", [])]
+        ours, theirs = elf_notes(out), elf_notes(expected)
+        pr = [n for n in ours if n[:2] == ("CORE", 1)]
+        pr0 = [n for n in theirs if n[:2] == ("CORE", 1)]
+        pids = [struct.unpack_from(e + "I", n[2], 32)[0] for n in pr]
+        check(f"{variant}: --for-drgn: pr_pid = CPU + 1 in note order, the capture "
+              "kernel's pr_pid 0 otherwise",
+              pids == [c + 1 for c in cpus] and len(cpus) == 4
+              and all(struct.unpack_from(e + "I", n[2], 32)[0] == 0 for n in pr0), f"{pids} {cpus}")
+        check(f"{variant}: --for-drgn: the registers and the rest of each note unchanged",
+              len(pr) == len(pr0) and all(a[2][:32] == b[2][:32] and a[2][36:] == b[2][36:]
+                                          for a, b in zip(pr, pr0)))
+        vi = [n[2] for n in ours if n[0] == "VMCOREINFO"]
+        vi0 = [n[2] for n in theirs if n[0] == "VMCOREINFO"]
+        check(f"{variant}: --for-drgn: VMCOREINFO is the kernel's without its CRASHTIME= line",
+              len(vi) == 1 and len(vi0) == 1 and b"CRASHTIME=" in vi0[0]
+              and vi[0] == b"".join(line for line in vi0[0].splitlines(True)
+                                    if not line.startswith(b"CRASHTIME=")), f"{vi[:1]!r}")
+        _, ph = elf_layout(out)
+        _, ph0 = elf_layout(expected)
+        loads = [p for p in ph if p[0] == 1]
+        with open(out, "rb") as f, open(expected, "rb") as g:
+            a, b = f.read(), g.read()
+        check(f"{variant}: --for-drgn: same size, same memory after the notes",
+              len(a) == len(b) and loads and loads == [p for p in ph0 if p[0] == 1]
+              and all(a[o:o + n] == b[o:o + n] for _, o, _, n in loads))
+        os.unlink(out)
+    d = os.path.join(top, "612-le")
+    out = os.path.join(d, "drgn.kdump")
+    r = run(os.path.join(d, "dump.elf"), "-o", out, "--for-drgn", "--kdump")
+    with open(out, "rb") as f:
+        k = f.read(1 << 20)
+    check("--for-drgn --kdump: exit 0, no CRASHTIME= in the kdump sub-header's notes",
+          r.returncode == 0 and b"OSRELEASE=" in k and b"CRASHTIME=" not in k, r.stderr)
+    os.unlink(out)
+    for args, what in ((["--for-drgn"], "without -o"),
+                       (["--for-drgn", "-o", out, "--validate", os.path.join(d, "expected.vmcore")],
+                        "with --validate")):
+        r = run(os.path.join(d, "dump.elf"), *args)
+        check(f"--for-drgn {what}: usage error 2, nothing written",
+              r.returncode == 2 and "--for-drgn" in r.stderr and not os.path.exists(out), r.stderr)
 
 
 def robustness(top):
@@ -415,7 +504,19 @@ def guest_triage_checks(top):
           and (t.get("sources") or {}).get("vmcoreinfo", "").startswith(
               "guest memory: the kernel's vmcoreinfo_data page at 0x30000"),
           r.stdout[:800] + r.stderr)
+    drgn_out = os.path.join(d, "guest-drgn.vmcore")
+    r = run(os.path.join(d, "dump.elf"), "-o", drgn_out, "--for-drgn")
+    ours, theirs = (elf_notes(drgn_out) if r.returncode == 0 else []), elf_notes(out)
+    check("nofadump -o --for-drgn: QEMU's notes kept as numbered, VMCOREINFO without CRASHTIME=",
+          r.returncode == 0 and [n for n in ours if n[0] != "VMCOREINFO"]
+          == [n for n in theirs if n[0] != "VMCOREINFO"]
+          and [n[2] for n in ours if n[0] == "VMCOREINFO"]
+          == [b"".join(line for n in theirs if n[0] == "VMCOREINFO"
+                       for line in n[2].splitlines(True) if not line.startswith(b"CRASHTIME="))]
+          and any(b"CRASHTIME=" in n[2] for n in theirs), r.stderr)
     os.unlink(out)
+    if os.path.exists(drgn_out):
+        os.unlink(drgn_out)
 
     # panic_cpu -1: a live guest, no CPU panicked
     d = os.path.join(top, "nofadump-live")
@@ -608,6 +709,8 @@ def main():
               and "nip" in rep["cpus"][0].get("regs", {}))
         check("--json: exit_code and no error", rep.get("exit_code") == 0 and rep.get("error") is None)
 
+        # -o --for-drgn
+        drgn_checks(top)
         # --triage: generated printk rings, read back record for record
         triage_checks(top, dump)
         guest_triage_checks(top)

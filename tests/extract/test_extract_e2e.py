@@ -18,6 +18,9 @@ crashing CPU through the sysrq crash path (without DWARF, on the 6.1 and
 7.2 guests: its innermost frame, crash_fadump); --triage --json must report
 the guest's kernel release, the crashing CPU, the panic message "sysrq
 triggered crash" and that CPU's registers as its NT_PRSTATUS holds them.
+-o --for-drgn: gdb shows one thread per CPU at the triage's pc; drgn
+(>= 0.0.27 from FADUMP_DRGN_PATH, with DWARF) unwinds every CPU as the
+triage does.
 Every CPU's backtrace (triage.cpus, the crashing CPU first) must end at a
 stack's base or in user mode; the crashing CPU's must go through the
 sysrq crash path, hold the kernel's own Call Trace (panic()'s
@@ -42,6 +45,7 @@ import subprocess
 import sys
 
 import extract_e2e as x
+import drgn_threads
 import elfcore  # noqa: E402 (tests/e2e: on sys.path through extract_e2e)
 import fadump_e2e as e2e  # noqa: E402
 
@@ -173,6 +177,81 @@ def triage_checks(tool, run, rebuilt, info, workdir, problems):
     # (d) every CPU's backtrace: the crashing CPU's against the kernel's
     # own Call Trace (panic()'s dump_stack(), in the log) and gdb's bt
     backtrace_checks(tri, cpu, cpus, frames, run.cfg.kernel_has_dwarf, problems)
+
+    # (e) -o --for-drgn: gdb and drgn find every CPU's registers
+    for_drgn_checks(tool, run, tri, cpu, workdir, problems)
+
+
+def dedup(pcs):
+    """@pcs without consecutive repeats (drgn's inlined frames share a pc)."""
+    return [p for i, p in enumerate(pcs) if i == 0 or pcs[i - 1] != p]
+
+
+def for_drgn_checks(tool, run, tri, cpu, workdir, problems):
+    """-o --for-drgn numbers the notes pr_pid = CPU + 1 and drops CRASHTIME:
+    gdb then shows one thread per CPU (LWP = CPU + 1) at the triage's pc,
+    and drgn >= 0.0.27 (FADUMP_DRGN_PATH, see drgn_threads.py), which
+    cannot unwind the capture kernel's own vmcore ("registers for CPU n
+    were not saved"), unwinds every CPU: the triage's pcs, the crashing
+    CPU's through the sysrq crash path.  Bookworm's drgn 0.0.22 must open
+    it; its 6.12 frames are not checked (see drgn_threads.py)."""
+    out = os.path.join(workdir, "drgn.vmcore")
+    res, secs = run_tool([tool, "-q", run.trigger_path, "-o", out, "--for-drgn"],
+                         os.path.join(workdir, "for-drgn.log"))
+    if res.returncode != 0:
+        problems.append(f"-o --for-drgn exited {res.returncode}: {res.stderr.strip()}")
+        return
+    ours = {c["cpu"]: [int(f["pc"], 16) for f in c["frames"]] for c in tri["cpus"]}
+    try:
+        vmlinux = os.path.join(run.cfg.guest_dir, "vmlinux")
+        res, _ = gdb([f"file {vmlinux}", f"core-file {out}", "thread apply all p/x $pc"],
+                     os.path.join(workdir, "gdb-for-drgn.log"))
+        pcs = {int(lwp) - 1: int(pc, 16) for lwp, pc in
+               re.findall(r"^Thread \d+ \(LWP (\d+)\):\n\$\d+ = 0x([0-9a-f]+)$", res.stdout, re.M)}
+        want = {c: f[0] for c, f in ours.items() if f}
+        if pcs != want:
+            problems.append(f"gdb on the --for-drgn vmcore: threads (CPU: pc) "
+                            f"{ {c: hex(p) for c, p in pcs.items()} }, the triage's "
+                            f"{ {c: hex(p) for c, p in want.items()} }")
+        else:
+            say(f"gdb on the --for-drgn vmcore: {len(pcs)} threads, LWP n + 1 at CPU n's pc")
+        if not run.cfg.kernel_has_dwarf:
+            return
+        d = drgn_threads.threads(out, vmlinux, os.path.join(workdir, "drgn-for-drgn.log"))
+        if "error" in d:
+            problems.append(f"drgn on the --for-drgn vmcore: {d['error']}")
+            return
+        version = drgn_threads.version_tuple(d["version"])
+        if version < drgn_threads.CRASH_NOTES_VERSION:
+            c = d["crashed"]
+            say(f"drgn {d['version']} opens the --for-drgn vmcore (crashed thread: "
+                f"{c.get('error') or 'tid %s, %d frames' % (c['tid'], len(c['frames']))}); "
+                f"set FADUMP_DRGN_PATH to a drgn >= 0.0.27 to check its unwinding")
+            return
+        theirs = {int(c): v for c, v in d["cpus"].items()}
+        bad = []
+        for c, f in sorted(ours.items()):
+            t = theirs.get(c, {"error": "no such CPU"})
+            got = dedup([x["pc"] for x in t.get("frames", [])])
+            if "error" in t or not got or got != f[:len(got)]:
+                bad.append(f"CPU {c}: drgn {t.get('error') or [hex(x) for x in got]}, "
+                           f"ours {[hex(x) for x in f]}")
+        names = [x["name"] for x in (d["crashed"].get("frames") or [])]
+        path = ["crash_fadump", "panic", "sysrq_handle_crash"]
+        where = [names.index(n) if n in names else -1 for n in path]
+        if -1 in where or where != sorted(where) or theirs.get(cpu, {}).get("pid") is None:
+            bad.append(f"crashed thread {d['crashed']}: not through {' <- '.join(path)}")
+        if bad:
+            problems.append(f"drgn {d['version']} on the --for-drgn vmcore: {'; '.join(bad)}")
+        else:
+            say(f"drgn {d['version']} on the --for-drgn vmcore: every CPU's frames are the "
+                f"triage's; crashed thread: {' <- '.join(names[:8])}")
+        # the capture kernel's own vmcore, for the record
+        d0 = drgn_threads.threads(run.vmcore_path, vmlinux, os.path.join(workdir, "drgn-vmcore.log"))
+        say(f"drgn {d['version']} on the capture kernel's /proc/vmcore: crashed thread "
+            f"{d0.get('crashed', d0)}")
+    finally:
+        x.remove_unless_kept(run.cfg, out)
 
 
 CALL_TRACE_LINE = re.compile(r"^\[([0-9a-f]{16})\] \[([0-9a-f]{16})\] (\S+)")

@@ -18,6 +18,7 @@
 #include "report/extract.h"
 #include "vmcore/analysis.h"
 #include "vmcore/elfcorehdr.h"
+#include "vmcore/drgn-notes.h"
 #include "fdt/kernel-dump.h"
 #include "common/error.h"
 #include "common/progress.h"
@@ -60,6 +61,7 @@ typedef struct Options {
     gboolean no_copy_range;
     gboolean version;
     gboolean triage;
+    gboolean for_drgn;
     gint log_lines;
     char **inputs;
 } Options;
@@ -163,11 +165,38 @@ static unsigned int log_lines(const Options *o)
 }
 
 /*
+ * --for-drgn: @hdr with its notes numbered by CPU (@cpu_notes, or QEMU's
+ * own numbering when NULL) and no CRASHTIME, laid out as @page_size and
+ * @note_align say
+ */
+static VmcoreLayout *drgn_layout(const VmcoreCoreHeader *hdr,
+                                 const GArray *cpu_notes, uint64_t page_size,
+                                 uint32_t note_align, GError **error)
+{
+    guint n = cpu_notes ? cpu_notes->len : 0;
+    g_autofree uint32_t *cpus = g_new0(uint32_t, n + 1);
+    g_autoptr(VmcoreCoreHeader) drgn = NULL;
+    VmcoreLayout *layout = NULL;
+
+    for (guint i = 0; i < n; i++) {
+        cpus[i] = g_array_index(cpu_notes, VmcoreCpuNote, i).cpu;
+    }
+    drgn = vmcore_core_header_for_drgn(hdr, cpu_notes ? cpus : NULL, n,
+                                       error);
+    if (!drgn ||
+        !vmcore_layout_build(drgn, page_size, note_align, &layout, error)) {
+        g_prefix_error(error, "--for-drgn: ");
+        return NULL;
+    }
+    return layout;
+}
+
+/*
  * The vmcore of a guest without fadump: its RAM, QEMU's CPU notes and the
  * VMCOREINFO found in its memory, as a kdump kernel would export them
  */
 static VmcoreLayout *guest_layout(Dump *dump, const KernelGuestFacts *f,
-                                  GError **error)
+                                  gboolean for_drgn, GError **error)
 {
     g_autoptr(GBytes) notes = dump_notes(dump);
     size_t n;
@@ -176,10 +205,14 @@ static VmcoreLayout *guest_layout(Dump *dump, const KernelGuestFacts *f,
         notes, f->vmcoreinfo.text, f->big_endian, ram, n);
     VmcoreLayout *layout = NULL;
 
-    if (!vmcore_layout_build(hdr, f->vmcoreinfo.page_size, 4, &layout,
-                             error)) {
+    if (for_drgn) {
+        layout = drgn_layout(hdr, NULL, f->vmcoreinfo.page_size, 4, error);
+    } else {
+        vmcore_layout_build(hdr, f->vmcoreinfo.page_size, 4, &layout,
+                            error);
+    }
+    if (!layout) {
         g_prefix_error(error, "the guest's vmcore: ");
-        return NULL;
     }
     return layout;
 }
@@ -296,6 +329,10 @@ int main(int argc, char **argv)
           "Write VMCORE kdump-compressed (makedumpfile's format) instead "
           "of ELF; --kdump=METHOD: zlib (the default), lzo or snappy",
           "METHOD" },
+        { "for-drgn", 0, 0, G_OPTION_ARG_NONE, &o.for_drgn,
+          "Number the vmcore's CPU notes the way drgn looks them up: "
+          "pr_pid = CPU + 1, and no CRASHTIME in VMCOREINFO (so not the "
+          "capture kernel's bytes)", NULL },
         { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,
           "Report what was found and done as JSON on stdout", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
@@ -328,6 +365,7 @@ int main(int argc, char **argv)
     g_autoptr(KernelMem) kmem = NULL;
     g_autoptr(KernelGuestFacts) facts = NULL;
     g_autoptr(VmcoreLayout) guest = NULL;
+    g_autoptr(VmcoreLayout) drgn = NULL;
     const VmcoreLayout *layout = NULL;
     g_autofree char *no_fadump = NULL;
     g_autoptr(KernelTriage) triage = NULL;
@@ -359,6 +397,10 @@ int main(int argc, char **argv)
     }
     if (o.kdump && !o.output) {
         return usage_error(ctx, "--kdump needs -o");
+    }
+    if (o.for_drgn && (!o.output || o.validate)) {
+        return usage_error(ctx, "--for-drgn changes the vmcore written by "
+                           "-o; --validate compares the capture kernel's");
     }
     if (o.qmp && o.inputs && o.inputs[0]) {
         return usage_error(ctx, "--qmp and INPUT exclude each other");
@@ -462,7 +504,8 @@ int main(int argc, char **argv)
     }
     if (facts) {
         r.no_fadump = no_fadump;
-        if (o.output && !(guest = guest_layout(dump, facts, &err))) {
+        if (o.output && !(guest = guest_layout(dump, facts, o.for_drgn,
+                                                &err))) {
             g_prefix_error(&err, "%s: ", input);
             return finish(&r, &o, EXIT_INPUT, err);
         }
@@ -473,6 +516,18 @@ int main(int argc, char **argv)
     } else {
         r.analysis = analysis;
         layout = analysis->layout;
+        if (o.for_drgn) {
+            const VmcorePhdr *note = &g_array_index(layout->phdrs,
+                                                    VmcorePhdr, 0);
+
+            drgn = drgn_layout(analysis->elfcorehdr, analysis->cpu_notes,
+                               layout->page_size, note->align, &err);
+            if (!drgn) {
+                g_prefix_error(&err, "%s: ", input);
+                return finish(&r, &o, EXIT_INPUT, err);
+            }
+            layout = drgn;
+        }
         if (o.triage) {
             kmem = kernel_mem_new_for_vmcore(dump, analysis);
             triage = kernel_triage(kmem, analysis);
@@ -538,6 +593,7 @@ int main(int argc, char **argv)
                                               : EXIT_OUTPUT, err);
         }
         r.output = o.output;
+        r.for_drgn = o.for_drgn;
         r.write_stats = &stats;
         r.write_seconds = (g_get_monotonic_time() - t0) / 1e6;
         if (text) {
