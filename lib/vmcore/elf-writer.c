@@ -23,14 +23,24 @@ typedef struct Writer {
     VmcoreWriteStats stats;
 } Writer;
 
+static gboolean write_nonzero(Writer *w, const uint8_t *p, size_t len,
+                              uint64_t out_off, GError **error);
+
 /*
- * Copy @len bytes of file @fd at @in_off to @out_off: copy_file_range()
- * while it works, then through the buffer
+ * Copy @len bytes of file @fd at @in_off to @out_off.  copy_file_range()
+ * when both offsets sit alike in a filesystem block (ZERO_BLOCK), where a
+ * filesystem that clones (btrfs, XFS) can share the blocks instead of
+ * copying them; otherwise, as for QEMU's ELF dumps (PT_LOAD data at an
+ * offset such as 0x1d70), nothing can be shared and copy_file_range()
+ * would only write every zero of guest RAM (mostly zeros): read it and
+ * write the non-zero blocks, leaving holes.
  */
 static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
                            uint64_t out_off, GError **error)
 {
-    while (len && w->copy_range) {
+    gboolean shareable = in_off % ZERO_BLOCK == out_off % ZERO_BLOCK;
+
+    while (len && w->copy_range && shareable) {
         loff_t i = in_off, o = out_off;
         ssize_t n = copy_file_range(fd, &i, vmcore_output_file_fd(w->out),
                                     &o, MIN(len, CHUNK), 0);
@@ -70,10 +80,9 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
             return vmcore_output_file_io_error(error, "reading",
                                                dump_path(w->dump));
         }
-        if (!vmcore_output_file_write(w->out, w->buf, n, out_off, error)) {
+        if (!write_nonzero(w, w->buf, n, out_off, error)) {
             return FALSE;
         }
-        w->stats.buffered_bytes += n;
         in_off += n;
         out_off += n;
         len -= n;
@@ -82,8 +91,8 @@ static gboolean copy_range(Writer *w, int fd, uint64_t in_off, uint64_t len,
 }
 
 /*
- * Write what was read, leaving holes for zero-filled ZERO_BLOCK blocks
- * (compressed dumps cannot say where their zero pages are)
+ * Write what was read, leaving holes for zero-filled blocks: the whole
+ * ZERO_BLOCK blocks of the output (a hole elsewhere would free nothing)
  */
 static gboolean write_nonzero(Writer *w, const uint8_t *p, size_t len,
                               uint64_t out_off, GError **error)
@@ -93,13 +102,22 @@ static gboolean write_nonzero(Writer *w, const uint8_t *p, size_t len,
     while (pos < len) {
         size_t start = pos, n;
 
-        while (pos < len && qf_is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
-            pos += MIN(ZERO_BLOCK, len - pos);
+        /* zero blocks */
+        while (pos < len && (out_off + pos) % ZERO_BLOCK == 0 &&
+               len - pos >= ZERO_BLOCK && qf_is_zero(p + pos, ZERO_BLOCK)) {
+            pos += ZERO_BLOCK;
         }
         w->stats.hole_bytes += pos - start;
+        /* then data, up to the next whole zero block */
         start = pos;
-        while (pos < len && !qf_is_zero(p + pos, MIN(ZERO_BLOCK, len - pos))) {
-            pos += MIN(ZERO_BLOCK, len - pos);
+        while (pos < len) {
+            size_t to_grid = ZERO_BLOCK - (out_off + pos) % ZERO_BLOCK;
+
+            if (to_grid == ZERO_BLOCK && len - pos >= ZERO_BLOCK &&
+                qf_is_zero(p + pos, ZERO_BLOCK)) {
+                break;
+            }
+            pos += MIN(to_grid, len - pos);
         }
         n = pos - start;
         if (n && !vmcore_output_file_write(w->out, p + start, n,

@@ -2,9 +2,11 @@
  * Writing a laid-out vmcore to a file: into a temporary file next to the
  * destination, renamed over it only once complete; on any failure the
  * temporary file is removed and the destination left as it was.
- * PT_LOAD data is copied with copy_file_range() when the dump stores it
- * as plain file bytes, so that the kernel (or the filesystem) moves it;
- * otherwise through a buffer.  Zero-filled memory becomes a hole.
+ * PT_LOAD data the dump stores as plain file bytes is copied with
+ * copy_file_range() when the filesystem could share its blocks (same
+ * offset within a 4 KiB block in both files); otherwise it is read, and
+ * only its non-zero 4 KiB blocks are written.  Zero-filled memory becomes
+ * a hole.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,7 +22,7 @@
 #include "vmcore/layout.h"
 
 typedef struct VmcoreWriteOptions {
-    gboolean no_copy_range;     /* always copy through a buffer */
+    gboolean no_copy_range;     /* never copy_file_range() */
     gboolean sync;              /* fdatasync() before the rename */
     const volatile sig_atomic_t *cancel;    /* stop when it turns non-0 */
     QfProgressFunc progress;            /* called between chunks */
@@ -30,7 +32,7 @@ typedef struct VmcoreWriteOptions {
 typedef struct VmcoreWriteStats {
     uint64_t file_size;
     uint64_t copy_range_bytes;  /* moved by copy_file_range() */
-    uint64_t buffered_bytes;    /* read and written by us */
+    uint64_t buffered_bytes;    /* read and written by us (non-zero) */
     uint64_t hole_bytes;        /* zero memory left as holes */
 } VmcoreWriteStats;
 

@@ -960,6 +960,8 @@ GenImage *gen_image_new(const GenParams *p)
 
         memcpy(img->ram + off, &v, 8);
     }
+    g_assert(p->zero_tail <= R / 4);    /* above everything placed */
+    memset(img->ram + R - p->zero_tail, 0, p->zero_tail);
 
     /* the first kernel's reserved area (fadump-contract section 4) */
     img->cpu_state_size = up(20 + 16 * REGS_PER_CPU * p->ncpus, 16);

@@ -64,6 +64,8 @@ typedef struct GenParams {
     gboolean big_endian;        /* the guest kernel's byte order */
     uint64_t page_size;         /* 65536 or 4096 */
     uint64_t ram_size;          /* RAM is [0, ram_size) */
+    uint64_t zero_tail;         /* its last bytes are zero: memory the
+                                   guest never touched (else a pattern) */
     uint64_t boot_mem_size;     /* M (crashkernel=) */
     unsigned int ncpus;         /* CPUs in the register save area */
     unsigned int nr_cpus;       /* NR_CPUS: bits of the cpu mask */

@@ -13,28 +13,10 @@
 
 #include "kernel/guest.h"
 #include "common/error.h"
-#include "fadump-gen.h"
+#include "gen-dump.h"
 
 #define KBASE       ((uint64_t)0xc000000000000000ULL)
 #define PANIC_CPU   0x480000
-
-typedef struct Guest {
-    GenImage *img;
-    char *dir, *path;
-    Dump *dump;
-} Guest;
-
-static void guest_free(Guest *g)
-{
-    dump_free(g->dump);
-    g_unlink(g->path);
-    g_rmdir(g->dir);
-    g_free(g->path);
-    g_free(g->dir);
-    gen_image_free(g->img);
-    g_free(g);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(Guest, guest_free)
 
 static void params(GenParams *p, gboolean be, int32_t panic_cpu)
 {
@@ -49,25 +31,13 @@ static void params(GenParams *p, gboolean be, int32_t panic_cpu)
     p->vmcoreinfo_data_paddr = 0x30000;
 }
 
-static Guest *guest(const GenParams *p, gboolean raw)
+static GenDump *guest(const GenParams *p, gboolean raw)
 {
-    Guest *g = g_new0(Guest, 1);
-    g_autoptr(GError) err = NULL;
-    DumpOptions opts = { .raw = TRUE };
+    GenDumpOptions o = {
+        .raw = raw, .layout = GEN_ELF_QEMU_NEW, .nloads = 2,
+    };
 
-    g->img = gen_image_new(p);
-    g->dir = g_dir_make_tmp("guest-facts-XXXXXX", &err);
-    g_assert_no_error(err);
-    g->path = g_build_filename(g->dir, "dump", NULL);
-    if (raw) {
-        gen_write_raw(g->img, g->path);
-    } else {
-        gen_write_qemu_elf(g->img, g->path, GEN_ELF_QEMU_NEW, p->big_endian,
-                           2);
-    }
-    g->dump = dump_open(g->path, raw ? &opts : NULL, &err);
-    g_assert_no_error(err);
-    return g;
+    return gen_dump_new(p, &o);
 }
 
 /* v: bit 0 big endian, bit 1 QEMU before 9.1 (pr_pid 0) */
@@ -76,7 +46,7 @@ static void test_crashed(gconstpointer data)
     int v = GPOINTER_TO_INT(data);
     gboolean be = v & 1;
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(KernelGuestFacts) f = NULL;
     g_autoptr(GError) err = NULL;
 
@@ -124,7 +94,7 @@ static void test_crashed(gconstpointer data)
 static void test_live(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(KernelGuestFacts) f = NULL;
 
     params(&p, FALSE, -1);
@@ -142,7 +112,7 @@ static void test_live(void)
 static void test_raw_note(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(KernelGuestFacts) f = NULL;
 
     params(&p, TRUE, 2);
@@ -167,7 +137,7 @@ static void test_raw_note(void)
 static void test_no_kallsyms(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(KernelGuestFacts) f = NULL;
 
     params(&p, FALSE, 2);
@@ -193,7 +163,7 @@ static void test_no_kallsyms(void)
 static void test_panic_from_log(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(KernelGuestFacts) f = NULL;
 
     params(&p, TRUE, 1);
@@ -219,7 +189,7 @@ static void test_panic_from_log(void)
 static void test_no_vmcoreinfo(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(GError) err = NULL;
 
     params(&p, FALSE, 2);
@@ -269,7 +239,7 @@ static void test_fadump_from_log(void)
 
     for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
         GenParams p;
-        g_autoptr(Guest) g = NULL;
+        g_autoptr(GenDump) g = NULL;
         g_autoptr(KernelGuestFacts) f = NULL;
         g_autoptr(GError) err = NULL;
 

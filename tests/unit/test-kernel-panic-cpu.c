@@ -13,15 +13,13 @@
 #include "kernel/panic-cpu.h"
 #include "kernel/dump-mem.h"
 #include "common/error.h"
-#include "fadump-gen.h"
+#include "gen-dump.h"
 
 #define KBASE       ((uint64_t)0xc000000000000000ULL)
 #define PANIC_CPU   0x480000
 
 typedef struct Guest {
-    GenImage *img;
-    char *dir, *path;
-    Dump *dump;
+    GenDump *d;
     KernelMem *k;
     KernelKallsyms *ks;
 } Guest;
@@ -30,12 +28,7 @@ static void guest_free(Guest *g)
 {
     kernel_kallsyms_free(g->ks);
     kernel_mem_free(g->k);
-    dump_free(g->dump);
-    g_unlink(g->path);
-    g_rmdir(g->dir);
-    g_free(g->path);
-    g_free(g->dir);
-    gen_image_free(g->img);
+    gen_dump_free(g->d);
     g_free(g);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Guest, guest_free)
@@ -44,6 +37,7 @@ static Guest *guest(gboolean be, GenKallsyms kind, int32_t panic_cpu)
 {
     Guest *g = g_new0(Guest, 1);
     g_autoptr(GError) err = NULL;
+    GenDumpOptions o = { .layout = GEN_ELF_QEMU_OLD, .nloads = 3 };
     GenParams p;
 
     gen_params_default(&p);
@@ -53,15 +47,9 @@ static Guest *guest(gboolean be, GenKallsyms kind, int32_t panic_cpu)
     p.panic_cpu_sym = TRUE;
     p.panic_cpu_paddr = PANIC_CPU;
     p.panic_cpu = panic_cpu;
-    g->img = gen_image_new(&p);
-    g->dir = g_dir_make_tmp("panic-cpu-XXXXXX", &err);
-    g_assert_no_error(err);
-    g->path = g_build_filename(g->dir, "dump.elf", NULL);
-    gen_write_qemu_elf(g->img, g->path, GEN_ELF_QEMU_OLD, be, 3);
-    g->dump = dump_open(g->path, NULL, &err);
-    g_assert_no_error(err);
-    g->k = kernel_mem_new_for_dump(g->dump, be);
-    g->ks = kernel_kallsyms_load(g->k, g->img->vmcoreinfo, &err);
+    g->d = gen_dump_new(&p, &o);
+    g->k = kernel_mem_new_for_dump(g->d->dump, be);
+    g->ks = kernel_kallsyms_load(g->k, g->d->img->vmcoreinfo, &err);
     g_assert_no_error(err);
     return g;
 }
@@ -119,7 +107,7 @@ static void test_panicked(gconstpointer data)
     g_autofree char *what = NULL;
     KernelPanicCpu p;
 
-    g_assert_true(kernel_panic_cpu_read(g->k, g->img->vmcoreinfo, g->ks, &p,
+    g_assert_true(kernel_panic_cpu_read(g->k, g->d->img->vmcoreinfo, g->ks, &p,
                                         &err));
     g_assert_no_error(err);
     g_assert_true(p.panicked);
@@ -139,7 +127,7 @@ static void test_none(gconstpointer data)
     g_autofree char *what = NULL;
     KernelPanicCpu p;
 
-    g_assert_true(kernel_panic_cpu_read(g->k, g->img->vmcoreinfo, g->ks, &p,
+    g_assert_true(kernel_panic_cpu_read(g->k, g->d->img->vmcoreinfo, g->ks, &p,
                                         NULL));
     g_assert_false(p.panicked);
     what = kernel_panic_cpu_describe(&p);
@@ -153,7 +141,7 @@ static void test_vmcoreinfo_symbol(void)
     g_autoptr(Guest) g = guest(TRUE, GEN_KALLSYMS_BASE_RELATIVE, 0);
     g_autofree char *vi = g_strdup_printf("%sSYMBOL(panic_cpu)=%"
                                           G_GINT64_MODIFIER "x\n",
-                                          g->img->vmcoreinfo,
+                                          g->d->img->vmcoreinfo,
                                           KBASE + PANIC_CPU);
     KernelPanicCpu p;
 
@@ -171,19 +159,19 @@ static void test_errors(void)
     g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
     g_autofree char *far = g_strdup_printf("%sSYMBOL(panic_cpu)="
                                            "c000000100000000\n",
-                                           g->img->vmcoreinfo);
+                                           g->d->img->vmcoreinfo);
 
-    g_assert_false(kernel_panic_cpu_read(g->k, g->img->vmcoreinfo, g->ks, &p,
+    g_assert_false(kernel_panic_cpu_read(g->k, g->d->img->vmcoreinfo, g->ks, &p,
                                          &e1));
     g_assert_error(e1, QF_ERROR, QF_ERROR_CORRUPT);
     g_assert_cmpstr(e1->message, ==, "panic_cpu: 70000 at "
                     "0xc000000000480000 is neither -1 (no panic) nor a CPU "
                     "number");
-    g_assert_false(kernel_panic_cpu_read(h->k, h->img->vmcoreinfo, h->ks, &p,
+    g_assert_false(kernel_panic_cpu_read(h->k, h->d->img->vmcoreinfo, h->ks, &p,
                                          &e2));
     g_assert_error(e2, QF_ERROR, QF_ERROR_CORRUPT);
     /* nothing locates it */
-    g_assert_false(kernel_panic_cpu_read(g->k, g->img->vmcoreinfo, NULL, &p,
+    g_assert_false(kernel_panic_cpu_read(g->k, g->d->img->vmcoreinfo, NULL, &p,
                                          &e3));
     g_assert_error(e3, QF_ERROR, QF_ERROR_NOT_FOUND);
     g_assert_cmpstr(e3->message, ==, "panic_cpu: not in VMCOREINFO, and no "

@@ -15,13 +15,11 @@
 
 #include "kernel/triage.h"
 #include "common/error.h"
-#include "fadump-gen.h"
+#include "gen-dump.h"
 #include "kernel/vmcore-mem.h"
 
 typedef struct Triaged {
-    GenImage *img;
-    char *dir, *path;
-    Dump *dump;
+    GenDump *d;
     VmcoreAnalysis *a;          /* with fadump */
     KernelMem *k;
     KernelGuestFacts *f;        /* without */
@@ -34,12 +32,7 @@ static void triaged_free(Triaged *x)
     kernel_guest_facts_free(x->f);
     kernel_mem_free(x->k);
     vmcore_analysis_free(x->a);
-    dump_free(x->dump);
-    g_unlink(x->path);
-    g_rmdir(x->dir);
-    g_free(x->path);
-    g_free(x->dir);
-    gen_image_free(x->img);
+    gen_dump_free(x->d);
     g_free(x);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Triaged, triaged_free)
@@ -49,22 +42,16 @@ static Triaged *triage(const GenParams *p)
     Triaged *x = g_new0(Triaged, 1);
     g_autoptr(GError) err = NULL;
 
-    x->img = gen_image_new(p);
-    x->dir = g_dir_make_tmp("crash-triage-XXXXXX", &err);
-    g_assert_no_error(err);
-    x->path = g_build_filename(x->dir, "dump.elf", NULL);
-    gen_write_qemu_elf(x->img, x->path, GEN_ELF_QEMU_NEW, p->big_endian, 2);
-    x->dump = dump_open(x->path, NULL, &err);
-    g_assert_no_error(err);
+    x->d = gen_dump_new(p, NULL);
     if (p->no_fadump) {
-        x->f = kernel_guest_facts(x->dump, &err);
+        x->f = kernel_guest_facts(x->d->dump, &err);
         g_assert_no_error(err);
         x->t = kernel_triage_guest(x->f);
         return x;
     }
-    x->a = vmcore_analyse(x->dump, NULL, &err);
+    x->a = vmcore_analyse(x->d->dump, NULL, &err);
     g_assert_no_error(err);
-    x->k = kernel_mem_new_for_vmcore(x->dump, x->a);
+    x->k = kernel_mem_new_for_vmcore(x->d->dump, x->a);
     x->t = kernel_triage(x->k, x->a);
     return x;
 }
@@ -106,16 +93,16 @@ static void test_triage(void)
                 g_assert_cmpuint(t->crashing_cpu, ==, 2);
                 g_assert_true(t->have_regs);
                 /* the crashing CPU's note: the header's pt_regs */
-                g_assert_cmpuint(x->img->note_cpu[2], ==, 2);
+                g_assert_cmpuint(x->d->img->note_cpu[2], ==, 2);
                 g_assert_cmpmem(t->regs, sizeof(t->regs),
-                                x->img->note_regs[2],
-                                sizeof(x->img->note_regs[2]));
+                                x->d->img->note_regs[2],
+                                sizeof(x->d->img->note_regs[2]));
 
-                n = x->img->printk_expected->len;
+                n = x->d->img->printk_expected->len;
                 g_assert_cmpuint(t->log->records->len, ==, n);
                 for (guint i = 0; i < n; i++) {
                     const GenPrintkRecord *w =
-                        x->img->printk_expected->pdata[i];
+                        x->d->img->printk_expected->pdata[i];
 
                     g_assert_cmpstr(text(t, i), ==, w->text);
                 }
@@ -223,10 +210,10 @@ static void test_kallsyms_lookup(gconstpointer data)
     params(&p, GEN_LINUX_612, TRUE);
     p.kallsyms = layout;
     x = triage(&p);
-    g_assert_true((strstr(x->img->vmcoreinfo,
+    g_assert_true((strstr(x->d->img->vmcoreinfo,
                           "SYMBOL(kallsyms_relative_base)=") != NULL) ==
                   (layout == GEN_KALLSYMS_BASE_RELATIVE));
-    ks = kernel_kallsyms_load(x->k, x->img->vmcoreinfo, &err);
+    ks = kernel_kallsyms_load(x->k, x->d->img->vmcoreinfo, &err);
     g_assert_no_error(err);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *s = kernel_kallsyms_symbolize(ks, cases[i].addr);
@@ -359,14 +346,14 @@ static void test_backtraces(void)
                 }
                 for (uint32_t cpu = 0; cpu < 4; cpu++) {
                     check_frames(triage_cpu(t, cpu),
-                                 x->img->bt_expected[cpu]);
+                                 x->d->img->bt_expected[cpu]);
                 }
                 /* nip and LR as before, and as the frames say */
                 g_assert_cmpstr(t->nip_symbol, ==, crash_symbols[0]);
                 g_assert_cmpstr(t->link_symbol, ==, crash_symbols[1]);
 
                 /* CPU 2: write(2) -> sysrq -> panic -> crash_fadump */
-                g_assert_cmpint(x->img->bt_scenario[2], ==, GEN_BT_CRASH);
+                g_assert_cmpint(x->d->img->bt_scenario[2], ==, GEN_BT_CRASH);
                 c = triage_cpu(t, 2);
                 g_assert_true(c->crashing);
                 g_assert_false(c->idle);
@@ -379,7 +366,7 @@ static void test_backtraces(void)
                 g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_USER);
 
                 /* CPU 0: idle, ceding */
-                g_assert_cmpint(x->img->bt_scenario[0], ==, GEN_BT_IDLE);
+                g_assert_cmpint(x->d->img->bt_scenario[0], ==, GEN_BT_IDLE);
                 c = triage_cpu(t, 0);
                 g_assert_true(c->idle);
                 g_assert_cmpstr(c->idle_symbol, ==, "pseries_lpar_idle");
@@ -389,7 +376,7 @@ static void test_backtraces(void)
                 g_assert_cmpint(c->end, ==, KERNEL_UNWIND_END_BASE);
 
                 /* CPU 1: idle, in a decrementer interrupt */
-                g_assert_cmpint(x->img->bt_scenario[1], ==,
+                g_assert_cmpint(x->d->img->bt_scenario[1], ==,
                                 GEN_BT_IDLE_IRQ);
                 c = triage_cpu(t, 1);
                 g_assert_true(c->idle);
@@ -425,7 +412,7 @@ static void test_backtraces_no_symbols(void)
     for (uint32_t cpu = 0; cpu < 4; cpu++) {
         const KernelTriageCpu *c = triage_cpu(x->t, cpu);
 
-        check_frames(c, x->img->bt_expected[cpu]);
+        check_frames(c, x->d->img->bt_expected[cpu]);
         g_assert_false(c->idle);
         for (guint i = 0; i < c->frames->len; i++) {
             g_assert_null(frame(c, i)->symbol);
@@ -519,9 +506,9 @@ static void test_guest(void)
         g_assert_cmpstr(t->osrelease, ==, "6.12.95");
         g_assert_true(t->have_regs);
         /* QEMU writes the GPRs, nip, msr, ctr, link, xer, ccr */
-        g_assert_cmpmem(t->regs, 34 * 8, x->img->bt_regs[2], 34 * 8);
+        g_assert_cmpmem(t->regs, 34 * 8, x->d->img->bt_regs[2], 34 * 8);
         g_assert_cmphex(t->regs[PAPR_PT_LINK], ==,
-                        x->img->bt_regs[2][PAPR_PT_LINK]);
+                        x->d->img->bt_regs[2][PAPR_PT_LINK]);
         g_assert_cmpstr(t->nip_symbol, ==, crash_symbols[0]);
         g_assert_cmpstr(t->link_symbol, ==, crash_symbols[1]);
         g_assert_null(x->f->log);
@@ -534,7 +521,7 @@ static void test_guest(void)
             const KernelTriageCpu *c = triage_cpu(t, cpu);
 
             g_assert_cmpint(c->crashing, ==, cpu == 2);
-            check_frames(c, x->img->bt_expected[cpu]);
+            check_frames(c, x->d->img->bt_expected[cpu]);
         }
         check_symbols(triage_cpu(t, 2), crash_symbols);
         check_symbols(triage_cpu(t, 0), idle_symbols);
@@ -564,7 +551,7 @@ static void test_guest_live(void)
 
         g_assert_cmpuint(c->cpu, ==, i);
         g_assert_false(c->crashing);
-        check_frames(c, x->img->bt_expected[i]);
+        check_frames(c, x->d->img->bt_expected[i]);
     }
 }
 
@@ -613,7 +600,7 @@ static void test_real_mode_kernel_pc(void)
 
     guest_params(&p, TRUE, 2);
     x = triage(&p);
-    memcpy(regs, x->img->bt_regs[2], sizeof(regs));
+    memcpy(regs, x->d->img->bt_regs[2], sizeof(regs));
     regs[PAPR_PT_NIP] &= ~0xc000000000000000ULL;
     regs[PAPR_PT_MSR] &= ~(KERNEL_TRIAGE_MSR_IR | 0x10);
     kernel_unwind_params_for_release(&up, "6.12.95", TRUE);

@@ -14,29 +14,11 @@
 
 #include "kernel/vmcoreinfo-find.h"
 #include "common/error.h"
-#include "fadump-gen.h"
+#include "gen-dump.h"
 
 /* What one probe reads: the note header, its name, "OSRELEASE=" */
 #define PROBE_LEN       34
 #define CANDIDATE_LEN   (24 + KERNEL_VMCOREINFO_BYTES_MAX)
-
-typedef struct Guest {
-    GenImage *img;
-    char *dir, *path;
-    Dump *dump;
-} Guest;
-
-static void guest_free(Guest *g)
-{
-    dump_free(g->dump);
-    g_unlink(g->path);
-    g_rmdir(g->dir);
-    g_free(g->path);
-    g_free(g->dir);
-    gen_image_free(g->img);
-    g_free(g);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(Guest, guest_free)
 
 static void params(GenParams *p, gboolean be, uint64_t page_size)
 {
@@ -48,31 +30,18 @@ static void params(GenParams *p, gboolean be, uint64_t page_size)
 }
 
 /* @patch may change the image's RAM before it is saved */
-static Guest *guest(const GenParams *p, const DumpOptions *raw,
-                    void (*patch)(GenImage *img))
+static GenDump *guest(const GenParams *p, const DumpOptions *raw,
+                      void (*patch)(GenImage *img))
 {
-    Guest *g = g_new0(Guest, 1);
-    g_autoptr(GError) err = NULL;
+    GenDumpOptions o = {
+        .raw = raw != NULL, .raw_base = raw ? raw->raw_base : 0,
+        .layout = GEN_ELF_QEMU_NEW, .nloads = 2, .patch = patch,
+    };
 
-    g->img = gen_image_new(p);
-    if (patch) {
-        patch(g->img);
-    }
-    g->dir = g_dir_make_tmp("vmcoreinfo-find-XXXXXX", &err);
-    g_assert_no_error(err);
-    g->path = g_build_filename(g->dir, "dump", NULL);
-    if (raw) {
-        gen_write_raw(g->img, g->path);
-    } else {
-        gen_write_qemu_elf(g->img, g->path, GEN_ELF_QEMU_NEW, p->big_endian,
-                           2);
-    }
-    g->dump = dump_open(g->path, raw, &err);
-    g_assert_no_error(err);
-    return g;
+    return gen_dump_new(p, &o);
 }
 
-static void check_found(const KernelVmcoreinfoFound *f, const Guest *g,
+static void check_found(const KernelVmcoreinfoFound *f, const GenDump *g,
                         uint64_t paddr, KernelVmcoreinfoForm form,
                         uint64_t base)
 {
@@ -94,7 +63,7 @@ static void test_data_page(gconstpointer data)
 {
     gboolean be = GPOINTER_TO_INT(data);
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(GError) err = NULL;
     KernelVmcoreinfoFound f;
 
@@ -116,7 +85,7 @@ static void test_note(gconstpointer data)
 {
     gboolean be = GPOINTER_TO_INT(data);
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(GError) err = NULL;
     KernelVmcoreinfoFound f;
 
@@ -135,7 +104,7 @@ static void test_note(gconstpointer data)
 static void test_both_lowest_first(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     KernelVmcoreinfoFound f;
 
     params(&p, FALSE, 65536);
@@ -160,7 +129,7 @@ static void patch_second_copy(GenImage *img)
 static void test_high_top_down(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     KernelVmcoreinfoFound f;
     uint64_t base = (1ull << 30) + (48u << 20);
     DumpOptions raw = { .raw = TRUE, .raw_base = base };
@@ -180,7 +149,7 @@ static void test_high_top_down(void)
 static void test_absent(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(GError) err = NULL;
     KernelVmcoreinfoFound f;
 
@@ -213,7 +182,7 @@ static void test_decoys(gconstpointer data)
 {
     gboolean be = GPOINTER_TO_INT(data);
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     KernelVmcoreinfoFound f;
 
     params(&p, be, 65536);
@@ -236,7 +205,7 @@ static void patch_only_decoy(GenImage *img)
 static void test_only_decoy(void)
 {
     GenParams p;
-    g_autoptr(Guest) g = NULL;
+    g_autoptr(GenDump) g = NULL;
     g_autoptr(GError) err = NULL;
     KernelVmcoreinfoFound f;
 

@@ -117,6 +117,40 @@ static void extract_and_compare(Fixture *f, const GenImage *img,
     if (no_copy_range) {
         g_assert_cmpuint(stats.copy_range_bytes, ==, 0);
     }
+    {
+        uint64_t seg = 0, zero = 0;
+
+        for (guint i = 0; i < a->layout->segments->len; i++) {
+            const VmcoreSegment *sg = &g_array_index(a->layout->segments,
+                                                     VmcoreSegment, i);
+
+            seg += sg->size;
+            /* the whole 4 KiB blocks of zeros (segments are pages) */
+            for (uint64_t o = 0; o + 4096 <= sg->size; o += 4096) {
+                const uint8_t *b = img->vmcore->data + sg->file_offset + o;
+
+                if (b[0] == 0 && memcmp(b, b + 1, 4095) == 0) {
+                    zero += 4096;
+                }
+            }
+        }
+        g_assert_cmpuint(stats.copy_range_bytes + stats.buffered_bytes +
+                         stats.hole_bytes, ==, seg);
+        /*
+         * Memory that copy_file_range() cannot share (QEMU's ELF: PT_LOAD
+         * data off the block grid), or with --no-copy-range, is read and
+         * its zero blocks left as holes: the generated RAM is mostly zero
+         */
+        if (no_copy_range || !(dopts && dopts->raw)) {
+            g_assert_cmpuint(stats.copy_range_bytes, ==, 0);
+            g_assert_cmpuint(zero, >=, img->p.zero_tail);
+            /* a zero block the input splits can be written: never more */
+            g_assert_cmpuint(stats.hole_bytes, <=, zero);
+            if (img->p.zero_tail) {
+                g_assert_cmpuint(stats.hole_bytes, ==, zero);
+            }
+        }
+    }
     assert_file_equals(out, img->vmcore);
 
     gen_write_vmcore(img, want);
@@ -147,6 +181,7 @@ typedef struct Case {
     uint32_t crashing_cpu;
     uint64_t hpte_size;
     gboolean clobber_boot;
+    uint64_t zero_tail;
     guint warnings;             /* the analysis must warn this often */
 } Case;
 
@@ -165,6 +200,7 @@ static void test_elf_case(Fixture *f, gconstpointer data)
     p.crashing_cpu = c->crashing_cpu;
     p.hpte_size = c->hpte_size;
     p.clobber_boot = c->clobber_boot;
+    p.zero_tail = c->zero_tail;
     img = gen_image_new(&p);
     gen_write_qemu_elf(img, input, c->layout, c->file_big_endian,
                        c->nloads ? c->nloads : 1);
@@ -186,6 +222,10 @@ static const Case cases[] = {
     /* the file's byte order is QEMU's choice, not the kernel's */
     { .name = "612-le-in-be-file", .layout = NEW, .file_big_endian = BE },
     { .name = "612-4k-pages", .page_size = 4096, .layout = NEW },
+    /* 8 MiB the guest never touched: holes in the vmcore */
+    { .name = "612-untouched-ram", .layout = NEW, .zero_tail = 8u << 20 },
+    { .name = "612-untouched-ram-4k", .page_size = 4096, .layout = OLD,
+      .zero_tail = 8u << 20 },
     { .name = "612-3-loads", .layout = OLD, .nloads = 3 },
     { .name = "612-pn-xnum-new", .page_size = 4096, .layout = NEW,
       .nloads = 70000 },

@@ -340,7 +340,8 @@ int main(int argc, char **argv)
         { "sync", 0, 0, G_OPTION_ARG_NONE, &o.sync,
           "fdatasync() the vmcore before renaming it into place", NULL },
         { "no-copy-range", 0, 0, G_OPTION_ARG_NONE, &o.no_copy_range,
-          "Copy memory through a buffer, never with copy_file_range()",
+          "Never copy_file_range(): read all memory, write its non-zero "
+          "blocks",
           NULL },
         { "triage", 0, 0, G_OPTION_ARG_NONE, &o.triage,
           "Crash triage without a vmlinux: kernel release, crash time, "
