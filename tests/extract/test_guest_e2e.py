@@ -26,7 +26,8 @@ write -- the guest's console and gdb-multiarch with its vmlinux:
    through rtas_os_term <- pseries_panic <- ... <- panic, and holds the
    kernel's own Call Trace (panic()'s dump_stack()) from panic()
    outwards, [sp] [pc] symbol for [sp] [pc] symbol; the other CPU is
-   stopped in nmi_stop_this_cpu;
+   stopped in nmi_stop_this_cpu (stop_this_cpu without CONFIG_NMI_IPI:
+   the 6.1 guest);
  - -o of the panicked dump writes a vmcore (RAM, QEMU's notes, the
    VMCOREINFO found in memory); on 6.12 (DWARF) drgn 0.0.22 opens it and
    unwinds the crashed thread through rtas_os_term <- pseries_panic <-
@@ -37,7 +38,7 @@ write -- the guest's console and gdb-multiarch with its vmlinux:
    an exception frame), compared by address (System.map: kallsyms names
    the first of aliases, start_text, gdb another, system_reset_common).
 
-Usage: test_guest_e2e.py FADUMP_EXTRACT [--kernel 6.12|7.2]
+Usage: test_guest_e2e.py FADUMP_EXTRACT [--kernel 6.1|6.12|7.2]
 Inputs (environment): as tests/e2e/test_crash_capture.py (FADUMP_QEMU,
 FADUMP_GUEST_DIR or that of --kernel, FADUMP_FIRMWARE_DIR; exit 77 when
 one is missing), FADUMP_WORKDIR, FADUMP_KEEP=1 (keep the dumps).
@@ -199,7 +200,7 @@ def live_checks(t, problems):
         problems.append(f"live: CPU 1 (busy loop) not in user mode: {cpu1['end_reason']}")
 
 
-def panic_checks(t, console, problems):
+def panic_checks(t, console, cfg, problems):
     m = re.search(r"Kernel panic - not syncing: ([^\n]*)\n(?:.*\n)*?[^\n]*CPU: (\d+) ", console)
     if not m:
         problems.append("panicked: no panic report with a CPU: line on the console")
@@ -234,9 +235,19 @@ def panic_checks(t, console, problems):
         say(f"panicked: CPU {cpu}'s backtrace holds the kernel's Call Trace beyond panic(), "
             f"{len(trace)} frames")
     other = next((c for c in cpus if c["cpu"] != cpu), None)
-    if other and "nmi_stop_this_cpu" not in names(other["frames"]):
-        problems.append(f"panicked: CPU {other['cpu']} not stopped in nmi_stop_this_cpu: "
+    stop = stop_function(cfg)
+    if other and stop not in names(other["frames"]):
+        problems.append(f"panicked: CPU {other['cpu']} not stopped in {stop}: "
                         f"{names(other['frames'])}")
+
+
+def stop_function(cfg):
+    """Where smp_send_stop() leaves the other CPUs: nmi_stop_this_cpu
+    through the NMI IPI (CONFIG_NMI_IPI: 6.12 and 7.2 guests, which have
+    KEXEC_CORE), else stop_this_cpu through smp_call_function (6.1)."""
+    with open(os.path.join(cfg.guest_dir, "config")) as f:
+        nmi = "\nCONFIG_NMI_IPI=y\n" in "\n" + f.read()
+    return "nmi_stop_this_cpu" if nmi else "stop_this_cpu"
 
 
 def one_boot(tool, cfg, firmware, workdir, problems):
@@ -282,7 +293,7 @@ def one_boot(tool, cfg, firmware, workdir, problems):
     t = triage(tool, panicked, workdir, f"panicked-{tag}", problems)
     if t is not None:
         common_checks(t, release, console, f"panicked-{tag}", problems)
-        panic_checks(t, console, problems)
+        panic_checks(t, console, cfg, problems)
         gdb_checks(cfg, panicked, t, workdir, f"panicked-{tag}", problems)
     guest_vmcore = os.path.join(workdir, f"guest-{tag}.vmcore")
     res, _ = run_tool([tool, panicked, "-o", guest_vmcore],
