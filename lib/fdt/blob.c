@@ -20,7 +20,9 @@
 
 #define DTB_MAGIC           0xd00dfeedu
 #define DTB_HEADER_SIZE     40      /* version 17 */
+#define DTB_HEADER_SIZE_16  36      /* version 16: no size_dt_struct */
 #define DTB_VERSION         17
+#define DTB_VERSION_MIN     16      /* prom_init's flattened tree */
 #define DTB_RSV_ENTRY_SIZE  16
 
 /* Where the header says the blocks are */
@@ -32,7 +34,8 @@ typedef struct DtbLayout {
     uint32_t version;
     uint32_t last_comp_version;
     uint32_t size_strings;
-    uint32_t size_struct;
+    uint32_t size_struct;       /* version 16: up to the next block */
+    uint32_t header_size;
 } DtbLayout;
 
 const char *dt_strerror(int fdt_err)
@@ -70,10 +73,10 @@ static gboolean check_header(const char *origin, const uint8_t *p, size_t len,
                     " 0x%08x)", origin, magic, DTB_MAGIC);
         return FALSE;
     }
-    if (len < DTB_HEADER_SIZE) {
+    if (len < DTB_HEADER_SIZE_16) {
         g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
                     "%s: %zu bytes, the header alone takes %d", origin, len,
-                    DTB_HEADER_SIZE);
+                    DTB_HEADER_SIZE_16);
         return FALSE;
     }
     l->totalsize = qf_be32(p + 4);
@@ -83,14 +86,40 @@ static gboolean check_header(const char *origin, const uint8_t *p, size_t len,
     l->version = qf_be32(p + 20);
     l->last_comp_version = qf_be32(p + 24);
     l->size_strings = qf_be32(p + 32);
-    l->size_struct = qf_be32(p + 36);
 
-    if (l->version < DTB_VERSION || l->last_comp_version > DTB_VERSION) {
+    if (l->version < DTB_VERSION_MIN ||
+        l->last_comp_version > DTB_VERSION) {
         g_set_error(error, QF_ERROR, QF_ERROR_UNSUPPORTED,
                     "%s: device tree blob version %u (compatible with %u),"
-                    " only version %d is read", origin, l->version,
-                    l->last_comp_version, DTB_VERSION);
+                    " only versions %d and %d are read", origin, l->version,
+                    l->last_comp_version, DTB_VERSION_MIN, DTB_VERSION);
         return FALSE;
+    }
+    l->header_size = l->version >= DTB_VERSION ? DTB_HEADER_SIZE
+                                               : DTB_HEADER_SIZE_16;
+    if (len < l->header_size) {
+        g_set_error(error, QF_ERROR, QF_ERROR_TRUNCATED,
+                    "%s: %zu bytes, the header alone takes %u", origin, len,
+                    l->header_size);
+        return FALSE;
+    }
+    /*
+     * Version 16 (what the kernel's prom_init flattens from Open
+     * Firmware) does not say how long the structure block is: up to the
+     * next block, or the end of the blob
+     */
+    if (l->version >= DTB_VERSION) {
+        l->size_struct = qf_be32(p + 36);
+    } else {
+        uint32_t end = l->totalsize;
+
+        if (l->off_strings > l->off_struct) {
+            end = MIN(end, l->off_strings);
+        }
+        if (l->off_rsvmap > l->off_struct) {
+            end = MIN(end, l->off_rsvmap);
+        }
+        l->size_struct = end > l->off_struct ? end - l->off_struct : 0;
     }
     if (l->totalsize > DT_MAX_SIZE) {
         g_set_error(error, QF_ERROR, QF_ERROR_UNSUPPORTED,
@@ -98,7 +127,7 @@ static gboolean check_header(const char *origin, const uint8_t *p, size_t len,
                     origin, l->totalsize, DT_MAX_SIZE);
         return FALSE;
     }
-    if (l->totalsize < DTB_HEADER_SIZE) {
+    if (l->totalsize < l->header_size) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "%s: header says %u bytes, less than the header itself",
                     origin, l->totalsize);
@@ -126,13 +155,13 @@ static gboolean check_layout(const char *origin, const uint8_t *p,
     uint64_t rsv_end;
     const char *what = NULL;
 
-    if (l->off_rsvmap < DTB_HEADER_SIZE || l->off_rsvmap % 8) {
+    if (l->off_rsvmap < l->header_size || l->off_rsvmap % 8) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "%s: memory reservation map at offset %u (must be 8-byte"
                     " aligned, after the header)", origin, l->off_rsvmap);
         return FALSE;
     }
-    if (l->off_struct < DTB_HEADER_SIZE || l->off_struct % 4 ||
+    if (l->off_struct < l->header_size || l->off_struct % 4 ||
         l->size_struct % 4) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "%s: structure block at offset %u, %u bytes (must be"
@@ -140,7 +169,7 @@ static gboolean check_layout(const char *origin, const uint8_t *p,
                     l->off_struct, l->size_struct);
         return FALSE;
     }
-    if (l->off_strings < DTB_HEADER_SIZE) {
+    if (l->off_strings < l->header_size) {
         g_set_error(error, QF_ERROR, QF_ERROR_CORRUPT,
                     "%s: strings block at offset %u, inside the header",
                     origin, l->off_strings);

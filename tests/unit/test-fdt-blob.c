@@ -83,6 +83,40 @@ static void test_good(void)
     g_assert_no_error(err);
 }
 
+/*
+ * Version 16, as the kernel's prom_init flattens Open Firmware's tree
+ * (what a pseries guest booted by SLOF or VOF keeps in memory): no
+ * size_dt_struct, the structure block runs to the next block
+ */
+static void test_version_16(void)
+{
+    g_autoptr(GError) err = NULL;
+    size_t len;
+    g_autofree uint8_t *blob = good_blob(&len);
+    g_autoptr(DtBlob) fdt = NULL;
+
+    tt_put_be(blob + H_VERSION, 16, 4);
+    tt_put_be(blob + H_LAST_COMP, 16, 4);
+    tt_put_be(blob + H_SIZE_STRUCT, 0, 4);
+    fdt = dt_new_from_data(blob, len, "v16.dtb", &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(fdt_path_offset(fdt->blob, "/rtas"), >, 0);
+
+    /* the structure block ends at the strings: FDT_END made a NOP */
+    {
+        g_autofree uint8_t *cut = g_memdup2(blob, len);
+        uint32_t end = get_be32(cut + H_OFF_STRINGS);
+
+        g_assert_cmphex(get_be32(cut + end - 4), ==, FDT_END);
+        tt_put_be(cut + end - 4, FDT_NOP, 4);
+        expect_error(cut, len, QF_ERROR_TRUNCATED, "without FDT_END");
+    }
+    /* 36 bytes are a whole version 16 header, not a version 17 one */
+    expect_error(blob, 36, QF_ERROR_TRUNCATED, "only 36 present");
+    tt_put_be(blob + H_VERSION, 17, 4);
+    expect_error(blob, 36, QF_ERROR_TRUNCATED, "the header alone takes 40");
+}
+
 static void test_truncated(void)
 {
     size_t len;
@@ -108,8 +142,8 @@ static void test_bad_header(void)
     expect_error(copy, len, QF_ERROR_CORRUPT, "not a device tree blob");
 
     memcpy(copy, blob, len);
-    tt_put_be(copy + H_VERSION, 16, 4);
-    expect_error(copy, len, QF_ERROR_UNSUPPORTED, "version 16");
+    tt_put_be(copy + H_VERSION, 15, 4);
+    expect_error(copy, len, QF_ERROR_UNSUPPORTED, "version 15");
 
     memcpy(copy, blob, len);
     tt_put_be(copy + H_LAST_COMP, 18, 4);
@@ -432,6 +466,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fdt-blob/good", test_good);
     g_test_add_func("/fdt-blob/truncated", test_truncated);
     g_test_add_func("/fdt-blob/bad-header", test_bad_header);
+    g_test_add_func("/fdt-blob/version-16", test_version_16);
     g_test_add_func("/fdt-blob/oversized", test_oversized);
     g_test_add_func("/fdt-blob/offsets-past-end", test_offsets_past_end);
     g_test_add_func("/fdt-blob/overlapping", test_overlapping);
