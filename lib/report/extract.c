@@ -379,6 +379,11 @@ void report_analysis_text(const ReportExtract *r, FILE *out)
             n == 1 ? "" : "s");
     if (a->origin == VMCORE_FDM_FROM_DTB) {
         fprintf(out, "registration: from the device tree's ibm,kernel-dump");
+    } else if (a->origin == VMCORE_FDM_FROM_DT_MEMORY) {
+        fprintf(out, "registration: from the ibm,kernel-dump of the capture "
+                "boot's device tree at 0x%" G_GINT64_MODIFIER "x in guest "
+                "memory (%" G_GUINT64_FORMAT " MiB scanned)", a->fdm_addr,
+                a->scanned >> 20);
     } else {
         fprintf(out, "registration: at 0x%" G_GINT64_MODIFIER "x (%s",
                 a->fdm_addr, vmcore_fdm_origin_name(a->origin));

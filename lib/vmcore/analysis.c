@@ -37,6 +37,8 @@ const char *vmcore_fdm_origin_name(VmcoreFdmOrigin origin)
         return "dtb";
     case VMCORE_FDM_FROM_SCAN_LOW:
         return "scan-low";
+    case VMCORE_FDM_FROM_DT_MEMORY:
+        return "dt-memory";
     case VMCORE_FDM_FROM_SCAN:
         return "scan";
     }
@@ -130,6 +132,22 @@ static gboolean scan_registrations(VmcoreAnalysis *a, Dump *dump,
         add_boot_copy(a, dump, last->addr);
         return TRUE;
     }
+    /* A capture boot: its device tree, in the same window */
+    {
+        g_autoptr(GError) err = NULL;
+        VmcoreDtFound dt;
+
+        if (vmcore_dt_find(dump, 0, so.end, &dt, &err)) {
+            a->origin = VMCORE_FDM_FROM_DT_MEMORY;
+            a->fdm_addr = dt.addr;
+            a->dt = dt.kd;
+            return TRUE;
+        }
+        if (!g_error_matches(err, QF_ERROR, QF_ERROR_ABSENT)) {
+            g_propagate_error(error, g_steal_pointer(&err));
+            return FALSE;
+        }
+    }
     if (opts->scan_low_only) {
         return TRUE;
     }
@@ -176,6 +194,14 @@ static gboolean find_registration(VmcoreAnalysis *a, Dump *dump,
     if (!scan_registrations(a, dump, opts, error)) {
         g_prefix_error(error, "scanning for the dump memory structure: ");
         return FALSE;
+    }
+    if (a->origin == VMCORE_FDM_FROM_DT_MEMORY) {
+        if (!vmcore_registration_from_fdm(&a->dt.fdm, &a->reg, error)) {
+            g_prefix_error(error, "the device tree at 0x%" G_GINT64_MODIFIER
+                           "x: ", a->fdm_addr);
+            return FALSE;
+        }
+        return TRUE;
     }
     if (a->candidates->len == 0) {
         g_autofree char *where = a->origin == VMCORE_FDM_FROM_SCAN
@@ -424,6 +450,7 @@ VmcoreAnalysis *vmcore_analyse(Dump *dump,
 {
     static const VmcoreAnalyseOptions defaults = { 0 };
     g_autoptr(VmcoreAnalysis) a = g_new0(VmcoreAnalysis, 1);
+    const DtKernelDump *dt;
     gboolean ok;
 
     opts = opts ? opts : &defaults;
@@ -437,9 +464,11 @@ VmcoreAnalysis *vmcore_analyse(Dump *dump,
     check_sections(a);
     a->cpu_state_size = a->reg.cpu_state_size;
     a->hpte_size = a->reg.hpte_size;
-    if (opts->dtb && opts->dtb->have_sizes) {
-        a->cpu_state_size = opts->dtb->cpu_state_size;
-        a->hpte_size = opts->dtb->hpte_size;
+    dt = opts->dtb ? opts->dtb
+         : a->origin == VMCORE_FDM_FROM_DT_MEMORY ? &a->dt : NULL;
+    if (dt && dt->have_sizes) {
+        a->cpu_state_size = dt->cpu_state_size;
+        a->hpte_size = dt->hpte_size;
     }
     if (!read_fdh(a, dump, error)) {
         return NULL;

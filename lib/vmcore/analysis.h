@@ -22,6 +22,7 @@
 #include "papr/regsave.h"
 #include "vmcore/registration.h"
 #include "vmcore/layout.h"
+#include "vmcore/dt-find.h"
 
 /* Larger CPU state sections are refused (8192 CPUs x 79 regs: 10 MiB) */
 #define VMCORE_CPU_STATE_MAX_SIZE   (64u << 20)
@@ -32,7 +33,10 @@ typedef enum VmcoreFdmOrigin {
     VMCORE_FDM_FROM_SCAN_LOW,   /* found by scanning the start of RAM,
                                    where the kernel image is
                                    (VMCORE_KERNEL_IMAGE_WINDOW) */
-    VMCORE_FDM_FROM_SCAN,       /* ... not there: all guest memory */
+    VMCORE_FDM_FROM_DT_MEMORY,  /* ... not there, but a capture boot's
+                                   device tree is, in the same window:
+                                   its ibm,kernel-dump (dt-find.h) */
+    VMCORE_FDM_FROM_SCAN,       /* ... neither: all guest memory */
 } VmcoreFdmOrigin;
 
 typedef struct VmcoreAnalyseOptions {
@@ -49,7 +53,9 @@ typedef struct VmcoreAnalyseOptions {
 
 typedef struct VmcoreAnalysis {
     VmcoreFdmOrigin origin;
-    uint64_t fdm_addr;          /* but DTB: where it was read */
+    uint64_t fdm_addr;          /* but DTB: where it was read;
+                                   DT_MEMORY: the device tree blob's */
+    DtKernelDump dt;            /* DT_MEMORY: that tree's properties */
     GArray *candidates;         /* SCAN_LOW, SCAN: VmcoreFdmCandidate
                                    found (SCAN_LOW: the first with a known
                                    crash-info header, and its boot memory

@@ -371,13 +371,18 @@ static void test_scan(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(err->message, "--fdm-addr"));
 }
 
-/* A DTB with /rtas ibm,kernel-dump as the platform presents it */
-static void write_dtb(const GenImage *img, const char *path)
+/*
+ * A DTB with /rtas ibm,kernel-dump as the platform presents it (@rtas),
+ * or only an empty /rtas; version 16 (as prom_init flattens it) when
+ * @v16.  g_free(); @ret_len its size
+ */
+static uint8_t *dtb_blob(const GenImage *img, gboolean rtas, gboolean v16,
+                         gboolean pad, size_t *ret_len)
 {
     uint8_t fdm[200];
     uint8_t sizes[24];
     size_t len = 40 + 40 * 4;
-    g_autofree uint8_t *blob = g_malloc0(8192);
+    uint8_t *blob = g_malloc0(8192);
 
     memcpy(fdm, img->ram + img->boot_dest + img->fdm_addr, len);
     gen_put(fdm + 6, 0xc000, 2, TRUE);              /* performed+triggered */
@@ -396,14 +401,123 @@ static void write_dtb(const GenImage *img, const char *path)
     g_assert_cmpint(fdt_finish_reservemap(blob), ==, 0);
     g_assert_cmpint(fdt_begin_node(blob, ""), ==, 0);
     g_assert_cmpint(fdt_begin_node(blob, "rtas"), ==, 0);
-    g_assert_cmpint(fdt_property(blob, "ibm,kernel-dump", fdm, len), ==, 0);
-    g_assert_cmpint(fdt_property(blob, "ibm,configure-kernel-dump-sizes",
-                                 sizes, sizeof(sizes)), ==, 0);
+    if (pad) {      /* moves what follows by 12 bytes */
+        g_assert_cmpint(fdt_property(blob, "fadump-test,pad", NULL, 0), ==,
+                        0);
+    }
+    if (rtas) {
+        g_assert_cmpint(fdt_property(blob, "ibm,kernel-dump", fdm, len), ==,
+                        0);
+        g_assert_cmpint(fdt_property(blob, "ibm,configure-kernel-dump-sizes",
+                                     sizes, sizeof(sizes)), ==, 0);
+    }
     g_assert_cmpint(fdt_end_node(blob), ==, 0);
     g_assert_cmpint(fdt_end_node(blob), ==, 0);
     g_assert_cmpint(fdt_finish(blob), ==, 0);
-    g_assert_true(g_file_set_contents(path, (char *)blob,
-                                      fdt_totalsize(blob), NULL));
+    if (v16) {
+        gen_put(blob + 20, 16, 4, TRUE);            /* version */
+        gen_put(blob + 24, 16, 4, TRUE);            /* last_comp_version */
+        gen_put(blob + 36, 0, 4, TRUE);             /* no size_dt_struct */
+    }
+    *ret_len = fdt_totalsize(blob);
+    return blob;
+}
+
+static void write_dtb(const GenImage *img, const char *path)
+{
+    size_t len;
+    g_autofree uint8_t *blob = dtb_blob(img, TRUE, FALSE, FALSE, &len);
+
+    g_assert_true(g_file_set_contents(path, (char *)blob, len, NULL));
+}
+
+/* Where ibm,kernel-dump's value is in @blob */
+static uint64_t kernel_dump_offset(const uint8_t *blob)
+{
+    const void *v = fdt_getprop(blob, fdt_path_offset(blob, "/rtas"),
+                                "ibm,kernel-dump", NULL);
+
+    g_assert_nonnull(v);
+    return (const uint8_t *)v - blob;
+}
+
+/*
+ * A capture boot: the registration nowhere in memory but in the
+ * ibm,kernel-dump of the device tree the capture kernel keeps (prom_init's
+ * version 16 blob), found in the kernel's window after a tree without it.
+ * Its value 4 bytes off the 8-byte grid, as on the real 6.12 guest, where
+ * the scan for structures cannot see it (8-aligned: the scan finds it
+ * there first, the same registration)
+ */
+static void test_dt_memory(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GenImage) img = default_image(TRUE);
+    g_autofree char *input = path_in(f, "dump.elf");
+    g_autoptr(GError) err = NULL;
+    size_t len, len0;
+    size_t len1;
+    /* one of them has the value off the 8-byte grid, the other on it */
+    g_autofree uint8_t *blob = dtb_blob(img, TRUE, TRUE, FALSE, &len);
+    g_autofree uint8_t *blob1 = dtb_blob(img, TRUE, TRUE, TRUE, &len1);
+    g_autofree uint8_t *other = dtb_blob(img, FALSE, FALSE, FALSE, &len0);
+    const uint64_t at = 3u << 20, at0 = 1u << 20;
+
+    if (kernel_dump_offset(blob) % 8 == 0) {
+        uint8_t *t = blob;
+        size_t tl = len;
+
+        blob = blob1;
+        len = len1;
+        blob1 = t;
+        len1 = tl;
+    }
+    g_assert_cmpuint(kernel_dump_offset(blob) % 8, ==, 4);
+    g_assert_cmpuint(kernel_dump_offset(blob1) % 8, ==, 0);
+
+    memset(img->ram + img->boot_dest + img->fdm_addr, 0, 200);
+    memset(img->vmcore->data + img->fdm_addr +
+           gen_get(img->vmcore->data + 64 + 56 + 8, 8, FALSE), 0, 200);
+    /* in the clobbered boot memory, where the capture kernel runs */
+    g_assert_cmpuint(at + len, <, img->p.boot_mem_size);
+    memcpy(img->ram + at0, other, len0);
+    gen_write_qemu_elf(img, input, GEN_ELF_QEMU_NEW, FALSE, 1);
+    {
+        g_autoptr(Dump) dump = dump_open(input, NULL, &err);
+        VmcoreAnalysis *a = vmcore_analyse(dump, NULL, &err);
+
+        g_assert_null(a);
+        g_assert_error(err, QF_ERROR, QF_ERROR_ABSENT);
+        g_clear_error(&err);
+    }
+    memcpy(img->ram + at, blob, len);
+    gen_write_qemu_elf(img, input, GEN_ELF_QEMU_NEW, FALSE, 1);
+    {
+        g_autoptr(Dump) dump = dump_open(input, NULL, &err);
+        g_autoptr(VmcoreAnalysis) a = vmcore_analyse(dump, NULL, &err);
+
+        g_assert_no_error(err);
+        g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_DT_MEMORY);
+        g_assert_cmpstr(vmcore_fdm_origin_name(a->origin), ==, "dt-memory");
+        g_assert_cmphex(a->fdm_addr, ==, at);
+        g_assert_true(a->dt.have_sizes);
+        g_assert_cmphex(a->cpu_state_size, ==, img->cpu_state_size);
+        g_assert_cmphex(a->reg.fdm.status_flags, ==, 0xc000);
+    }
+    extract_and_compare(f, img, input, NULL, NULL, FALSE, 0);
+
+    /* 8-aligned, the value is a structure the scan finds first */
+    memset(img->ram + at, 0, 8192);
+    memcpy(img->ram + at, blob1, len1);
+    gen_write_qemu_elf(img, input, GEN_ELF_QEMU_NEW, FALSE, 1);
+    {
+        g_autoptr(Dump) dump = dump_open(input, NULL, &err);
+        g_autoptr(VmcoreAnalysis) a = vmcore_analyse(dump, NULL, &err);
+
+        g_assert_no_error(err);
+        g_assert_cmpint(a->origin, ==, VMCORE_FDM_FROM_SCAN_LOW);
+        g_assert_cmphex(a->fdm_addr, ==, at + kernel_dump_offset(blob1));
+    }
+    extract_and_compare(f, img, input, NULL, NULL, FALSE, 0);
 }
 
 static void test_dtb(Fixture *f, gconstpointer data)
@@ -734,6 +848,8 @@ int main(int argc, char **argv)
                fixture_teardown);
     g_test_add("/extract/fdm-addr", Fixture, NULL, fixture_setup,
                test_fdm_addr, fixture_teardown);
+    g_test_add("/extract/dt-memory", Fixture, NULL, fixture_setup,
+               test_dt_memory, fixture_teardown);
     g_test_add("/extract/scan", Fixture, NULL, fixture_setup, test_scan,
                fixture_teardown);
     g_test_add("/extract/dtb", Fixture, NULL, fixture_setup, test_dtb,
