@@ -8,7 +8,9 @@ PT_LOAD page, every CPU's registers, the notes in count and order).
 A second QEMU dump is taken during the capture boot, once the capture
 kernel has /proc/vmcore (the harness's VM class is wrapped for that: the
 dump starts when run_cycle() sees "FADUMP-TEST: vmcore-size="); the
-vmcore rebuilt from it must validate byte for byte as well.
+vmcore rebuilt from it must validate byte for byte as well, its
+registration found in the capture kernel's device tree in memory
+(origin dt-memory), not by scanning all RAM.
 
 Crash triage (--triage) on the trigger dump, checked against readers we
 did not write, on the rebuilt vmcore: vmcore-dmesg (kexec-tools, unpacked
@@ -454,6 +456,18 @@ def main():
             x.validate(tool, run.vmcore_path, CaptureDumpVM.capture_dump,
                      os.path.join(run.workdir, "validate-capture.log"),
                      "capture-boot dump", problems)
+            # found in the capture kernel's device tree, not by scanning all RAM
+            res, secs = run_tool([tool, "--json", CaptureDumpVM.capture_dump],
+                                 os.path.join(run.workdir, "capture-json.log"))
+            reg = (json.loads(res.stdout or "{}").get("registration") or {}) \
+                if res.returncode == 0 else {}
+            if reg.get("origin") != "dt-memory" or reg.get("scanned_bytes", 1 << 62) > 256 << 20:
+                problems.append(f"capture-boot dump: registration origin {reg.get('origin')}, "
+                                f"{reg.get('scanned_bytes')} bytes scanned (exit {res.returncode}); "
+                                f"want the capture kernel's device tree in the first 256 MiB")
+            else:
+                say(f"capture-boot dump: registration from the device tree at "
+                    f"{reg.get('address')} in guest memory, {secs:.2f}s")
         else:
             problems.append(f"no dump was taken during the capture boot: "
                             f"{CaptureDumpVM.capture_error or 'the harness never waited for vmcore-size'}")
