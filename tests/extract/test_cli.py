@@ -101,11 +101,8 @@ def elf_notes(path):
     with open(path, "rb") as f:
         head = f.read(1 << 20)
     e = ">" if head[5] == 2 else "<"
-    phoff, = struct.unpack_from(e + "Q", head, 32)
-    phnum, = struct.unpack_from(e + "H", head, 56)
     notes = []
-    for i in range(phnum):
-        t, _, off, _, _, filesz = struct.unpack_from(e + "IIQQQQ", head, phoff + 56 * i)
+    for t, off, _, filesz in elf_layout(path)[1]:
         if t != 4:
             continue
         end, at = off + filesz, off
