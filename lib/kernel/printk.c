@@ -21,6 +21,7 @@
 #define DESC_ID_MASK        (~(3ULL << DESC_STATE_SHIFT))
 #define DESC_COMMITTED      1
 #define DESC_FINALIZED      2
+#define DESC_REUSABLE       3
 #define NO_LPOS             3ULL    /* data-less: an empty line */
 
 /* Where things are, all from VMCOREINFO */
@@ -266,6 +267,17 @@ static void keep(Walk *w, KernelPrintkRecord *r)
     }
 }
 
+/*
+ * DESC0_ID(): prb_init() leaves the last descriptor reusable with this ID,
+ * where tail and head start.  The kernel computes it in unsigned int
+ * (-(_DESCS_COUNT() + 1)), so it has 32 bits: 4294963199 for 2^12
+ * descriptors.
+ */
+static uint64_t desc0_id(uint64_t count)
+{
+    return (uint32_t)(0U - (uint32_t)(count + 1)) & DESC_ID_MASK;
+}
+
 static gboolean one_descriptor(Walk *w, uint64_t id, GError **error)
 {
     const PrbLayout *l = &w->l;
@@ -291,6 +303,9 @@ static gboolean one_descriptor(Walk *w, uint64_t id, GError **error)
         problem(w, id, "holds ID %" G_GUINT64_FORMAT " (reused)",
                 (uint64_t)(sv & DESC_ID_MASK));
         return TRUE;
+    }
+    if (state == DESC_REUSABLE && id == desc0_id(w->count)) {
+        return TRUE;        /* prb_init()'s placeholder: never a record */
     }
     if (state != DESC_COMMITTED && state != DESC_FINALIZED) {
         problem(w, id, "%s", state == 0 ? "reserved, not committed"

@@ -198,7 +198,8 @@ void report_triage_text(const KernelTriage *t, unsigned int log_lines,
     }
     fprintf(out, "log: %" G_GUINT64_FORMAT " records in the printk ring "
             "buffer (2^%u descriptors, 2^%u bytes), %" G_GUINT64_FORMAT
-            " descriptors skipped, %" G_GUINT64_FORMAT " lost (fail)%s\n",
+            " descriptors skipped, %" G_GUINT64_FORMAT
+            " lost (the ring's fail count)%s\n",
             log->n_records, log->count_bits, log->size_bits, log->n_skipped,
             log->fail, tail_start(t, log_lines) ? "; the last ones:" : ":");
     for (guint i = 0; i < log->problems->len; i++) {

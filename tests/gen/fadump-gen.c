@@ -255,7 +255,8 @@ static void write_printk(GenImage *img, uint64_t base, GString *vmci)
     img->prb_data = r.data;
 
     /* prb_init() */
-    id0 = -(r.count + 1) & PRB_ID_MASK;
+    /* DESC0_ID(): -(_DESCS_COUNT() + 1) in unsigned int, 32 bits */
+    id0 = (uint32_t)(0U - (uint32_t)(r.count + 1)) & PRB_ID_MASK;
     r.head_id = r.tail_id = id0;
     r.head_lpos = r.tail_lpos = -r.size;
     prb_set_desc(&r, id0, PRB_REUSABLE, PRB_FAILED_LPOS, PRB_FAILED_LPOS);
