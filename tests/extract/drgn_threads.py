@@ -87,3 +87,42 @@ def threads(vmcore, vmlinux, log_path, timeout=600):
         return json.loads(res.stdout)
     except ValueError as err:
         return {"error": f"not JSON ({err}): {res.stdout[:200]}"}
+
+
+def dedup(pcs):
+    """@pcs without consecutive repeats (drgn's inlined frames share a pc)."""
+    return [p for i, p in enumerate(pcs) if i == 0 or pcs[i - 1] != p]
+
+
+def mismatches(cpus, d):
+    """Where drgn's view @d (threads(), drgn >= CRASH_NOTES_VERSION) of each
+    CPU it lists as online differs from the triage's backtraces @cpus
+    (``triage.cpus`` of --json): drgn's pcs, inlined frames folded, must be
+    the start of the triage's, or of them without the frames known from LR
+    alone (the kernel's "(unreliable)" line: drgn takes no LR from a
+    kernel's NT_PRSTATUS, arch_ppc64.c).  [] when every CPU agrees; a CPU
+    drgn lists that the triage lacks is a mismatch, and so is no CPU."""
+    ours = {c["cpu"]: [int(f["pc"], 16) for f in c["frames"]] for c in cpus}
+    no_lr = {c["cpu"]: [int(f["pc"], 16) for f in c["frames"] if f["kind"] != "lr"]
+             for c in cpus}
+    theirs = {int(c): v for c, v in d.get("cpus", {}).items()}
+    if not theirs:
+        return ["drgn lists no online CPU"]
+    bad = []
+    for c, t in sorted(theirs.items()):
+        got = dedup([x["pc"] for x in t.get("frames", [])])
+        f = ours.get(c)
+        if f is None or "error" in t or not got or (got != f[:len(got)] and
+                                                    got != no_lr[c][:len(got)]):
+            bad.append(f"CPU {c}: drgn {t.get('error') or [hex(x) for x in got]}, "
+                       f"ours {f and [hex(x) for x in f]}")
+    return bad
+
+
+def crashed_through(d, path):
+    """The names of drgn's crashed thread's frames when they hold @path in
+    order (innermost first), else None."""
+    names = [x["name"] for x in (d.get("crashed", {}).get("frames") or [])]
+    where = [names.index(n) if n in names else -1 for n in path]
+    return None if -1 in where or where != sorted(where) else names
+

@@ -185,11 +185,6 @@ def triage_checks(tool, run, rebuilt, info, workdir, problems):
     for_drgn_checks(tool, run, tri, cpu, workdir, problems)
 
 
-def dedup(pcs):
-    """@pcs without consecutive repeats (drgn's inlined frames share a pc)."""
-    return [p for i, p in enumerate(pcs) if i == 0 or pcs[i - 1] != p]
-
-
 def for_drgn_checks(tool, run, tri, cpu, workdir, problems):
     """-o --for-drgn numbers the notes pr_pid = CPU + 1 and drops CRASHTIME:
     gdb then shows one thread per CPU (LWP = CPU + 1) at the triage's pc,
@@ -206,10 +201,6 @@ def for_drgn_checks(tool, run, tri, cpu, workdir, problems):
         problems.append(f"-o --for-drgn exited {res.returncode}: {res.stderr.strip()}")
         return
     ours = {c["cpu"]: [int(f["pc"], 16) for f in c["frames"]] for c in tri["cpus"]}
-    # drgn takes no LR from a kernel's NT_PRSTATUS (arch_ppc64.c): a frame
-    # known from LR alone (the kernel's "(unreliable)" line) it cannot have
-    no_lr = {c["cpu"]: [int(f["pc"], 16) for f in c["frames"] if f["kind"] != "lr"]
-             for c in tri["cpus"]}
     try:
         vmlinux = os.path.join(run.cfg.guest_dir, "vmlinux")
         res, _ = gdb([f"file {vmlinux}", f"core-file {out}", "thread apply all p/x $pc"],
@@ -236,19 +227,12 @@ def for_drgn_checks(tool, run, tri, cpu, workdir, problems):
                 f"{c.get('error') or 'tid %s, %d frames' % (c['tid'], len(c['frames']))}); "
                 f"set FADUMP_DRGN_PATH to a drgn >= 0.0.27 to check its unwinding")
             return
-        theirs = {int(c): v for c, v in d["cpus"].items()}
-        bad = []
-        for c, f in sorted(ours.items()):
-            t = theirs.get(c, {"error": "no such CPU"})
-            got = dedup([x["pc"] for x in t.get("frames", [])])
-            if "error" in t or not got or (got != f[:len(got)] and
-                                           got != no_lr[c][:len(got)]):
-                bad.append(f"CPU {c}: drgn {t.get('error') or [hex(x) for x in got]}, "
-                           f"ours {[hex(x) for x in f]}")
-        names = [x["name"] for x in (d["crashed"].get("frames") or [])]
+        bad = drgn_threads.mismatches(tri["cpus"], d)
+        if len(d["cpus"]) != len(ours):
+            bad.append(f"drgn lists CPUs {sorted(d['cpus'])}, the triage {sorted(ours)}")
         path = ["crash_fadump", "panic", "sysrq_handle_crash"]
-        where = [names.index(n) if n in names else -1 for n in path]
-        if -1 in where or where != sorted(where) or theirs.get(cpu, {}).get("pid") is None:
+        names = drgn_threads.crashed_through(d, path)
+        if names is None or d["cpus"].get(str(cpu), {}).get("pid") is None:
             bad.append(f"crashed thread {d['crashed']}: not through {' <- '.join(path)}")
         if bad:
             problems.append(f"drgn {d['version']} on the --for-drgn vmcore: {'; '.join(bad)}")

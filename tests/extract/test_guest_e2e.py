@@ -28,10 +28,12 @@ write -- the guest's console and gdb-multiarch with its vmlinux:
    outwards, [sp] [pc] symbol for [sp] [pc] symbol; the other CPU is
    stopped in nmi_stop_this_cpu (stop_this_cpu without CONFIG_NMI_IPI:
    the 6.1 guest);
- - -o of the panicked dump writes a vmcore (RAM, QEMU's notes, the
-   VMCOREINFO found in memory); on 6.12 (DWARF) drgn 0.0.22 opens it and
-   unwinds the crashed thread through rtas_os_term <- pseries_panic <-
-   panic <- sysrq_handle_crash;
+ - -o of each dump writes a vmcore (RAM, QEMU's notes, the VMCOREINFO
+   found in memory); on 6.12 (DWARF) drgn opens them (drgn_threads.py:
+   bookworm's 0.0.22, or FADUMP_DRGN_PATH) and unwinds the panicked
+   one's crashed thread through rtas_os_term <- pseries_panic <- panic
+   <- sysrq_handle_crash; drgn >= 0.0.27 unwinds every CPU it lists as
+   online in both to the triage's frames, pc for pc;
  - gdb (6.12, whose vmlinux has DWARF): each CPU in the kernel whose first
    frame is kernel text, bt on a core of its QEMU note and stack: our
    functions are gdb's, in gdb's order, as far as gdb goes (it stops at
@@ -52,6 +54,7 @@ import re
 import sys
 import tempfile
 
+import drgn_threads
 import extract_e2e as x
 import elfcore  # noqa: E402 (tests/e2e: on sys.path through extract_e2e)
 import fadump_e2e as e2e  # noqa: E402
@@ -161,33 +164,33 @@ def gdb_checks(run_cfg, dump, t, workdir, tag, problems):
                 say(f"{tag}: CPU {c['cpu']}: {len(pos)} frames are gdb's, in order")
 
 
-# drgn (bookworm's python3-drgn, 0.0.22; Debian's /usr/bin/python3)
-DRGN_SCRIPT = """
-import sys, drgn
-prog = drgn.Program()
-prog.set_core_dump(sys.argv[1])
-prog.load_debug_info([sys.argv[2]])
-t = prog.crashed_thread()
-print("tid", t.tid)
-for f in t.stack_trace():
-    print("frame", f.name or "?")
-"""
-
-
-def drgn_checks(cfg, vmcore, workdir, tag, problems):
-    """drgn opens the vmcore written for the guest without fadump (its
-    VMCOREINFO note, QEMU's notes with pr_pid = CPU + 1) and unwinds the
-    crashed thread through the panic notifier's ibm,os-term."""
-    res, _ = run_tool(["/usr/bin/python3", "-c", DRGN_SCRIPT, vmcore, cfg.kernel],
-                      os.path.join(workdir, f"drgn-{tag}.log"))
-    frames = re.findall(r"^frame (\S+)$", res.stdout, re.M)
-    want = list(OS_TERM_PATH) + ["panic", "sysrq_handle_crash"]
-    where = [frames.index(f) if f in frames else -1 for f in want]
-    if res.returncode != 0 or -1 in where or where != sorted(where):
-        problems.append(f"drgn on the guest's vmcore: exit {res.returncode}, frames {frames}, "
-                        f"want {' <- '.join(want)}: {res.stderr.strip()[-300:]}")
-    else:
-        say(f"guest-{tag}: drgn unwinds the crashed thread: {' <- '.join(frames[:12])}")
+def drgn_checks(cfg, vmcore, t, workdir, tag, problems):
+    """drgn (drgn_threads.py: bookworm's 0.0.22, or FADUMP_DRGN_PATH) opens
+    the vmcore written for the guest without fadump (its VMCOREINFO note,
+    QEMU's notes with pr_pid = CPU + 1).  Panicked: the crashed thread
+    unwinds through the panic notifier's ibm,os-term.  drgn >= 0.0.27:
+    every CPU it lists as online (panic() takes the others offline)
+    unwinds to the triage's @t frames, pc for pc."""
+    d = drgn_threads.threads(vmcore, cfg.kernel, os.path.join(workdir, f"drgn-{tag}.log"))
+    if "error" in d:
+        problems.append(f"drgn on the {tag} vmcore: {d['error']}")
+        return
+    bad = []
+    if t.get("crashed"):
+        want = list(OS_TERM_PATH) + ["panic", "sysrq_handle_crash"]
+        frames = drgn_threads.crashed_through(d, want)
+        if frames is None:
+            bad.append(f"crashed thread {d['crashed']}: not through {' <- '.join(want)}")
+        else:
+            say(f"{tag}: drgn {d['version']} unwinds the crashed thread: "
+                f"{' <- '.join(f or '?' for f in frames[:12])}")
+    if drgn_threads.version_tuple(d["version"]) >= drgn_threads.CRASH_NOTES_VERSION:
+        bad += drgn_threads.mismatches(t.get("cpus") or [], d)
+        if not bad:
+            say(f"{tag}: drgn {d['version']}: CPUs {sorted(int(c) for c in d['cpus'])} "
+                f"unwind to the triage's frames")
+    if bad:
+        problems.append(f"drgn {d['version']} on the {tag} vmcore: {'; '.join(bad)}")
 
 
 def live_checks(t, problems):
@@ -275,6 +278,7 @@ def one_boot(tool, cfg, firmware, workdir, problems):
             say(f"live-{tag}: CPU 0 not idle in dump {attempt} "
                 f"({' <- '.join(names(cpu0.get('frames', []))[:6])}): again")
         console = vm.console_text()
+        t_live = t
         if t is not None:
             common_checks(t, release, console, f"live-{tag}", problems)
             live_checks(t, problems)
@@ -295,16 +299,19 @@ def one_boot(tool, cfg, firmware, workdir, problems):
         common_checks(t, release, console, f"panicked-{tag}", problems)
         panic_checks(t, console, cfg, problems)
         gdb_checks(cfg, panicked, t, workdir, f"panicked-{tag}", problems)
-    guest_vmcore = os.path.join(workdir, f"guest-{tag}.vmcore")
-    res, _ = run_tool([tool, panicked, "-o", guest_vmcore],
-                      os.path.join(workdir, f"guest-vmcore-{tag}.log"))
-    if res.returncode != 0 or "no fadump registration" not in res.stdout:
-        problems.append(f"panicked-{tag}: -o of the dump without fadump: exit "
-                        f"{res.returncode}: {res.stdout[-200:]} {res.stderr[-300:]}")
-    elif cfg.kernel_has_dwarf:
-        drgn_checks(cfg, guest_vmcore, workdir, tag, problems)
+    vmcores = []
+    for what, dump, tri in (("panicked", panicked, t), ("live", live, t_live)):
+        vmcore = os.path.join(workdir, f"{what}-{tag}.vmcore")
+        vmcores.append(vmcore)
+        res, _ = run_tool([tool, dump, "-o", vmcore],
+                          os.path.join(workdir, f"vmcore-{what}-{tag}.log"))
+        if res.returncode != 0 or "no fadump registration" not in res.stdout:
+            problems.append(f"{what}-{tag}: -o of the dump without fadump: exit "
+                            f"{res.returncode}: {res.stdout[-200:]} {res.stderr[-300:]}")
+        elif cfg.kernel_has_dwarf and tri is not None:
+            drgn_checks(cfg, vmcore, tri, workdir, f"{what}-{tag}", problems)
     if not cfg.keep and not problems:
-        for p in (live, panicked, guest_vmcore):
+        for p in [live, panicked] + vmcores:
             if os.path.exists(p):
                 os.unlink(p)
 
