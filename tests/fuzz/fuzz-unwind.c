@@ -66,7 +66,12 @@ static void check(const KernelUnwind *u, const KernelUnwindParams *p)
                     f->kind != KERNEL_UNWIND_USER));
         FUZZ_ASSERT(f->have_regs == (f->kind == KERNEL_UNWIND_EXCEPTION ||
                                      f->kind == KERNEL_UNWIND_USER));
-        FUZZ_ASSERT((f->kind == KERNEL_UNWIND_LR) == (f->sp == 0));
+        /*
+         * LR has no frame (sp 0); the CPU's own frame (pc, or user mode)
+         * has its r1, which may be anything, 0 included
+         */
+        FUZZ_ASSERT(f->kind != KERNEL_UNWIND_LR || f->sp == 0);
+        FUZZ_ASSERT(f->kind == KERNEL_UNWIND_LR || f->sp || i == 0);
         FUZZ_ASSERT(!f->have_regs || f->regs[PAPR_PT_NIP] == f->pc);
         FUZZ_ASSERT(f->kind != KERNEL_UNWIND_USER ||
                     (last && u->end == KERNEL_UNWIND_END_USER));
