@@ -125,4 +125,3 @@ def crashed_through(d, path):
     names = [x["name"] for x in (d.get("crashed", {}).get("frames") or [])]
     where = [names.index(n) if n in names else -1 for n in path]
     return None if -1 in where or where != sorted(where) else names
-

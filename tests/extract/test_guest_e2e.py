@@ -186,6 +186,12 @@ def drgn_checks(cfg, vmcore, t, workdir, tag, problems):
                 f"{' <- '.join(f or '?' for f in frames[:12])}")
     if drgn_threads.version_tuple(d["version"]) >= drgn_threads.CRASH_NOTES_VERSION:
         bad += drgn_threads.mismatches(t.get("cpus") or [], d)
+        # live: every CPU is online; panicked: at least the crashing one
+        listed = sorted(int(c) for c in d.get("cpus", {}))
+        want = ([t["crashing_cpu"]] if t.get("crashed")
+                else sorted(c["cpu"] for c in t.get("cpus") or []))
+        if not set(want) <= set(listed):
+            bad.append(f"drgn lists CPUs {listed}, not {want}")
         if not bad:
             say(f"{tag}: drgn {d['version']}: CPUs {sorted(int(c) for c in d['cpus'])} "
                 f"unwind to the triage's frames")
