@@ -43,7 +43,11 @@ from qmp import QMPCommandError, QMPError  # noqa: E402
 from vm import VM, VMError  # noqa: E402
 
 SKIP = 77
-APPEND = "console=hvc0 fadump=on crashkernel=1G fadumptest.action=crash"
+# the capture kernel crashes once up (copy-crash): panic() leaves the dump
+# active, where a power-off would release it first (machine_shutdown()'s
+# fadump_cleanup() INVALIDATEs), so query-fadump sees the capture boot's state
+APPEND = ("console=hvc0 fadump=on crashkernel=1G fadumptest.action=crash "
+          "fadumptest.capture=copy-crash")
 SMP = 4
 # Step budgets (seconds)
 BOOT_TIMEOUT = 240      # launch -> fadump registered
@@ -158,9 +162,9 @@ def one_firmware(fw, cfg, tool, workdir, out):
     """Boot, crash and capture under firmware @fw; the DTBs and checks.
 
     The trees are taken once the guest is up: after registration in the
-    first boot, at init in the capture boot.  Under SLOF that is the tree
-    SLOF handed back to QEMU with H_UPDATE_DT just before Linux started
-    (what Linux was given); before the first patch of the 10.0 series
+    first boot, once the capture kernel has panicked (QEMU paused) in the
+    capture boot.  Under SLOF that is the tree SLOF handed back to QEMU
+    with H_UPDATE_DT just before Linux started (what Linux was given); before the first patch of the 10.0 series
     (qemu-patches/10.0/0001-*), dumpdtb read freed memory there.
     """
     say(f"{fw}: booting (work dir {workdir})")
@@ -185,16 +189,21 @@ def one_firmware(fw, cfg, tool, workdir, out):
         # -- crash, memory-preserving reset, capture boot --------------------
         wait_event(vm, ("SHUTDOWN",), TRIGGER_TIMEOUT, "the platform's reset request")
         info_trigger = vm.qmp.execute("query-fadump", timeout=30)
-        # Without a disk the capture kernel powers off within a second of
-        # init: keep QEMU (and its tree) there for dumpdtb (shutdown=pause)
+        # The capture kernel crashes within a second of init (copy-crash):
+        # keep QEMU (and its tree, and the dump still active) there for
+        # dumpdtb and query-fadump (panic=pause; it has not registered, so
+        # its ibm,os-term is no fadump trigger)
         vm.qmp.execute("set-action", {"reboot": "reset", "shutdown": "pause",
-                                      "panic": "shutdown"}, timeout=30)
+                                      "panic": "pause"}, timeout=30)
         vm.skip_console()
+        vm.qmp.take_event(("GUEST_PANICKED",))
         vm.qmp.execute("system_reset", timeout=30)
         vm.qmp.execute("cont", timeout=30)
         vm.wait_console(r"^FADUMP-TEST: boot=capture", CAPTURE_TIMEOUT,
                         "FADUMP-TEST: boot=capture",
                         fail=(r"FADUMP-TEST: error=[^\n]*", r"FADUMP-TEST: boot=first"))
+        wait_event(vm, ("GUEST_PANICKED",), CAPTURE_TIMEOUT,
+                   "the capture kernel's panic (fadumptest.capture=copy-crash)")
         dumpdtb(vm, capture)
         info = vm.qmp.execute("query-fadump", timeout=30)
         say(f"{fw}: capture-boot DTB {capture}")
