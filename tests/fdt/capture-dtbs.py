@@ -164,8 +164,9 @@ def one_firmware(fw, cfg, tool, workdir, out):
     The trees are taken once the guest is up: after registration in the
     first boot, once the capture kernel has panicked (QEMU paused) in the
     capture boot.  Under SLOF that is the tree SLOF handed back to QEMU
-    with H_UPDATE_DT just before Linux started (what Linux was given); before the first patch of the 10.0 series
-    (qemu-patches/10.0/0001-*), dumpdtb read freed memory there.
+    with H_UPDATE_DT just before Linux started (what Linux was given);
+    before the first patch of the 10.0 series (qemu-patches/10.0/0001-*),
+    dumpdtb read freed memory there.
     """
     say(f"{fw}: booting (work dir {workdir})")
     qmp2 = os.path.join(workdir, f"{fw}.qmp2.sock")
